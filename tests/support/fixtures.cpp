@@ -1,0 +1,74 @@
+// Implementation of the fixture helpers used by the tests.
+#include "fixtures.h"
+
+#include <torch/csrc/jit/serialization/pickle.h>
+#include <torch/torch.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <stdexcept>
+
+namespace fs = std::filesystem;
+
+namespace vctest {
+
+static std::string shared_root() {
+  if (const char* env = std::getenv("VOXCLONE_SHARED")) return env;
+  return std::string(VOXCLONE_SOURCE_DIR) + "/../shared";
+}
+
+std::string find_fixture(const std::string& rel) {
+  fs::path local = fs::path(VOXCLONE_SOURCE_DIR) / "tests" / "fixtures" / rel;
+  if (fs::exists(local)) return local.string();
+  fs::path shared = fs::path(shared_root()) / "fixtures" / rel;
+  if (fs::exists(shared)) return shared.string();
+  return "";
+}
+
+[[noreturn]] static void skip(const std::string& what) {
+  std::cout << "SKIPPED: " << what << " not found (tests/fixtures or ../shared absent)" << std::endl;
+  std::exit(77);
+}
+
+std::string fixture_or_skip(const std::string& rel) {
+  std::string p = find_fixture(rel);
+  if (p.empty()) skip("fixture " + rel);
+  return p;
+}
+
+std::string shared_data_or_skip(const std::string& rel) {
+  fs::path p = fs::path(shared_root()) / "data" / rel;
+  if (!fs::exists(p)) skip("shared data " + rel);
+  return p.string();
+}
+
+std::map<std::string, at::Tensor> load_pt_dict(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto dict = torch::pickle_load(bytes).toGenericDict();
+  std::map<std::string, at::Tensor> out;
+  for (const auto& kv : dict) out[kv.key().toStringRef()] = kv.value().toTensor();
+  return out;
+}
+
+double max_abs_diff(const at::Tensor& a, const at::Tensor& b) {
+  if (a.numel() != b.numel()) throw std::runtime_error("max_abs_diff: sizes differ");
+  if (a.numel() == 0) return 0.0;
+  return (a.to(at::kDouble).reshape(-1) - b.to(at::kDouble).reshape(-1)).abs().max().item<double>();
+}
+
+std::string scratch_dir(const std::string& name) {
+  fs::path p = fs::path(VOXCLONE_BUILD_DIR) / "test-scratch" / name;
+  fs::remove_all(p);
+  fs::create_directories(p);
+  return p.string();
+}
+
+std::string voxclone_binary() { return std::string(VOXCLONE_BUILD_DIR) + "/bin/voxclone"; }
+std::string plugin_dir() { return std::string(VOXCLONE_BUILD_DIR) + "/plugins"; }
+
+}  // namespace vctest

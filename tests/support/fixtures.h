@@ -1,0 +1,35 @@
+// Test helpers: finding fixture files (tests/fixtures first, then ../shared/fixtures) and reading the
+// reference .pt dictionaries written by the Python tools.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <map>
+#include <string>
+
+namespace vctest {
+
+/// Path of `rel` under tests/fixtures/ if present there, else under ../shared/fixtures/ (or
+/// $VOXCLONE_SHARED/fixtures), else "".
+std::string find_fixture(const std::string& rel);
+
+/// find_fixture, or end this test case as skipped (exit 77, reported by ctest) with a visible message.
+std::string fixture_or_skip(const std::string& rel);
+
+/// Path under ../shared/data (or $VOXCLONE_SHARED/data), or skip as above.
+std::string shared_data_or_skip(const std::string& rel);
+
+/// A plain dict[str, Tensor] saved by torch.save (zip format).
+std::map<std::string, at::Tensor> load_pt_dict(const std::string& path);
+
+/// Max |a - b| over all elements (both converted to float64).
+double max_abs_diff(const at::Tensor& a, const at::Tensor& b);
+
+/// A fresh empty directory under the build tree's test scratch folder.
+std::string scratch_dir(const std::string& name);
+
+/// Path of a built binary or plugin folder.
+std::string voxclone_binary();
+std::string plugin_dir();
+
+}  // namespace vctest
