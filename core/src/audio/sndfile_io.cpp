@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <random>
+#include <sstream>
 #include <system_error>
 #include <unistd.h>
 
@@ -145,10 +146,16 @@ constexpr StringSlot kStringSlots[] = {
 bool log_says_truncated(SNDFILE* f) {
   char log[8192] = {0};
   sf_command(f, SFC_GET_LOG_INFO, log, sizeof(log) - 1);
-  std::string s(log);
-  // "data : N (should be M)" (WAV), "Calculated frame count ... does not match ... 'ds64'" (RF64).
-  return s.find("truncated") != std::string::npos || s.find("should be") != std::string::npos ||
-         s.find("does not match") != std::string::npos;
+  // Only the data chunk's own complaints count ("data : N (should be M)" for WAV, "Calculated frame
+  // count ... does not match ... 'ds64'" for RF64): other chunks' oddities are harmless.
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    const bool data_line = line.rfind("data", 0) == 0 && line.find("should be") != std::string::npos;
+    const bool frame_count = line.find("frame count") != std::string::npos &&
+                             line.find("does not match") != std::string::npos;
+    if (data_line || frame_count || line.find("truncated") != std::string::npos) return true;
+  }
+  return false;
 }
 
 }  // namespace
