@@ -2,6 +2,7 @@
 #include "voxclone/npy.h"
 
 #include <ATen/ATen.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -9,7 +10,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "npy/npy_header.h"
 #include "voxclone/error.h"
@@ -21,10 +21,14 @@ namespace fs = std::filesystem;
 
 at::ScalarType scalar_type_of(const npy::NpyDtype& d) {
   switch (d.kind) {
-    case 'f': return d.itemsize == 4 ? at::kFloat : at::kDouble;
-    case 'i': return d.itemsize == 2 ? at::kShort : d.itemsize == 4 ? at::kInt : at::kLong;
-    case 'u': return at::kByte;
-    default: return at::kBool;
+    case 'f':
+      return d.itemsize == 4 ? at::kFloat : at::kDouble;
+    case 'i':
+      return d.itemsize == 2 ? at::kShort : d.itemsize == 4 ? at::kInt : at::kLong;
+    case 'u':
+      return at::kByte;
+    default:
+      return at::kBool;
   }
 }
 
@@ -73,7 +77,8 @@ at::Tensor read_npy(const std::string& path) {
                     std::to_string(minor));
   }
   if (header_len > file_size - prefix_len)
-    throw UserError(path + ": .npy header length " + std::to_string(header_len) + " runs past the end of the file");
+    throw UserError(path + ": .npy header length " + std::to_string(header_len) +
+                    " runs past the end of the file");
   std::string header(static_cast<size_t>(header_len), '\0');
   in.read(header.data(), header_len);
   if (!in) throw UserError(path + ": cannot read the .npy header");
@@ -81,8 +86,8 @@ at::Tensor read_npy(const std::string& path) {
   const npy::NpyHeader h = npy::parse_npy_header(header, path);
   const int64_t data_bytes = file_size - prefix_len - header_len;
   if (data_bytes != h.nbytes)
-    throw UserError(path + ": .npy data is " + std::to_string(data_bytes) + " bytes but the header's shape and dtype need " +
-                    std::to_string(h.nbytes));
+    throw UserError(path + ": .npy data is " + std::to_string(data_bytes) +
+                    " bytes but the header's shape and dtype need " + std::to_string(h.nbytes));
 
   // Fortran order is C order of the reversed shape; transpose back once read.
   std::vector<int64_t> storage_shape = h.shape;
@@ -108,28 +113,44 @@ at::Tensor read_npy(const std::string& path) {
 void write_npy(const std::string& path, const at::Tensor& tensor) {
   std::string descr;
   switch (tensor.scalar_type()) {
-    case at::kFloat: descr = "<f4"; break;
-    case at::kDouble: descr = "<f8"; break;
-    case at::kShort: descr = "<i2"; break;
-    case at::kInt: descr = "<i4"; break;
-    case at::kLong: descr = "<i8"; break;
-    case at::kByte: descr = "|u1"; break;
-    case at::kBool: descr = "|b1"; break;
+    case at::kFloat:
+      descr = "<f4";
+      break;
+    case at::kDouble:
+      descr = "<f8";
+      break;
+    case at::kShort:
+      descr = "<i2";
+      break;
+    case at::kInt:
+      descr = "<i4";
+      break;
+    case at::kLong:
+      descr = "<i8";
+      break;
+    case at::kByte:
+      descr = "|u1";
+      break;
+    case at::kBool:
+      descr = "|b1";
+      break;
     default:
-      throw InternalError(path + ": write_npy does not support dtype " + std::string(c10::toString(tensor.scalar_type())));
+      throw InternalError(path + ": write_npy does not support dtype " +
+                          std::string(c10::toString(tensor.scalar_type())));
   }
   const at::Tensor t = tensor.detach().to(at::kCPU).contiguous();
   const std::string prefix = npy::format_npy_v1_prefix(descr, t.sizes().vec());
   const int64_t itemsize = static_cast<int64_t>(t.element_size());
   std::vector<char> bytes(static_cast<size_t>(t.numel() * itemsize));
   if (!bytes.empty()) std::memcpy(bytes.data(), t.data_ptr(), bytes.size());
-  if (itemsize > 1 && host_is_big_endian()) byteswap_elements(bytes.data(), t.numel(), static_cast<int>(itemsize));
+  if (itemsize > 1 && host_is_big_endian())
+    byteswap_elements(bytes.data(), t.numel(), static_cast<int>(itemsize));
 
   // Write next to the target and rename over it, so readers never see a half-written file.
   static std::atomic<unsigned> counter{0};
   const fs::path target(path);
-  const fs::path tmp = target.parent_path() / (target.filename().string() + ".tmp." + std::to_string(::getpid()) +
-                                               "." + std::to_string(counter++));
+  const fs::path tmp = target.parent_path() / (target.filename().string() + ".tmp." +
+                                               std::to_string(::getpid()) + "." + std::to_string(counter++));
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw UserError(path + ": cannot create " + tmp.string());

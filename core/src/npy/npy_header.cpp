@@ -63,7 +63,8 @@ class HeaderParser {
       if (d != 0 && h.numel > std::numeric_limits<int64_t>::max() / d) fail("shape overflows 64-bit sizes");
       h.numel *= d;
     }
-    if (h.numel > std::numeric_limits<int64_t>::max() / h.dtype.itemsize) fail("shape overflows 64-bit sizes");
+    if (h.numel > std::numeric_limits<int64_t>::max() / h.dtype.itemsize)
+      fail("shape overflows 64-bit sizes");
     h.nbytes = h.numel * h.dtype.itemsize;
     return h;
   }
@@ -190,7 +191,8 @@ NpyHeader parse_npy_header(const std::string& text, const std::string& where) {
 
 std::string format_npy_v1_prefix(const std::string& descr, const std::vector<int64_t>& shape) {
   // Same key order (sorted), spacing and trailing ", " as numpy's repr-based writer.
-  std::string dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape_repr(shape) + ", }";
+  std::string dict =
+      "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape_repr(shape) + ", }";
   // numpy ≥ 1.23 reserves room so the first axis could grow in place to 21 digits.
   constexpr size_t kGrowthDigits = 21;
   if (!shape.empty()) dict.append(kGrowthDigits - std::to_string(shape[0]).size(), ' ');

@@ -138,30 +138,35 @@ TEST_CASE("read_npy handles Fortran order, big-endian data and format versions 2
   CHECK(at::equal(t, at::arange(1, 7, at::kInt).reshape({2, 3})));
 
   const std::string v2 = dir + "/v2.npy";
-  spit(v2, make_npy(2, "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", bytes_of<double>({0.5, -2, 1e300}, false)));
+  spit(v2, make_npy(2, "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }",
+                    bytes_of<double>({0.5, -2, 1e300}, false)));
   at::Tensor d = read_npy(v2);
   CHECK(d.scalar_type() == at::kDouble);
   CHECK(d[2].item<double>() == 1e300);
   CHECK(d[1].item<double>() == -2.0);
 
   const std::string v3 = dir + "/v3.npy";
-  spit(v3, make_npy(3, "{\"descr\": \">f4\", \"shape\": (2,1), \"fortran_order\": False}", bytes_of<float>({1.5f, -3.25f}, true)));
+  spit(v3, make_npy(3, "{\"descr\": \">f4\", \"shape\": (2,1), \"fortran_order\": False}",
+                    bytes_of<float>({1.5f, -3.25f}, true)));
   at::Tensor f = read_npy(v3);
   CHECK(f.sizes().vec() == std::vector<int64_t>{2, 1});
   CHECK(f[1][0].item<float>() == -3.25f);
 
   const std::string be16 = dir + "/be16.npy";
-  spit(be16, make_npy(1, "{'descr': '>i2', 'fortran_order': False, 'shape': (2,), }", bytes_of<int16_t>({-2, 300}, true)));
+  spit(be16, make_npy(1, "{'descr': '>i2', 'fortran_order': False, 'shape': (2,), }",
+                      bytes_of<int16_t>({-2, 300}, true)));
   CHECK(read_npy(be16)[1].item<int16_t>() == 300);
 
   const std::string boolean = dir + "/bool.npy";
-  spit(boolean, make_npy(1, "{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }", std::string("\x00\x01\x07", 3)));
+  spit(boolean, make_npy(1, "{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }",
+                         std::string("\x00\x01\x07", 3)));
   at::Tensor b = read_npy(boolean);
   CHECK(b.scalar_type() == at::kBool);
   CHECK(b.sum().item<int64_t>() == 2);
 
   const std::string scalar = dir + "/scalar.npy";
-  spit(scalar, make_npy(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (), }", bytes_of<int64_t>({-7}, false)));
+  spit(scalar, make_npy(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (), }",
+                        bytes_of<int64_t>({-7}, false)));
   at::Tensor s = read_npy(scalar);
   CHECK(s.dim() == 0);
   CHECK(s.item<int64_t>() == -7);
@@ -189,7 +194,8 @@ TEST_CASE("write_npy then read_npy round-trips every supported dtype", "[npy]") 
     write_npy(path, x);
     const std::string bytes = slurp(path);
     // np.save's layout: data starts at a multiple of 64, header ends with '\n'.
-    const size_t data_offset = 10 + (static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8));
+    const size_t data_offset =
+        10 + (static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8));
     CHECK(data_offset % 64 == 0);
     CHECK(bytes[data_offset - 1] == '\n');
     CHECK(bytes.size() == data_offset + x.numel() * x.element_size());
@@ -225,23 +231,34 @@ TEST_CASE("read_npy rejects hostile files with a UserError naming the file", "[n
       {"magic.npy", "\x93NUMPX\x01\x00\x10\x00{}", "bad magic"},
       {"text.npy", "hello, this is not numpy at all", "bad magic"},
       {"version.npy", make_npy(1, "{" + f4 + "'shape': (1,), }", "abcd").replace(6, 1, "\x04"), "version"},
-      {"hlen.npy", make_npy(1, "{" + f4 + "'shape': (1,), }", "abcd").replace(8, 2, "\xff\xff"), "past the end"},
-      {"garbage.npy", make_npy(1, "{'descr': <f4, 'fortran_order': False, 'shape': (1,), }", "abcd"), "header"},
-      {"unterminated.npy", make_npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,", "", false), "header"},
+      {"hlen.npy", make_npy(1, "{" + f4 + "'shape': (1,), }", "abcd").replace(8, 2, "\xff\xff"),
+       "past the end"},
+      {"garbage.npy", make_npy(1, "{'descr': <f4, 'fortran_order': False, 'shape': (1,), }", "abcd"),
+       "header"},
+      {"unterminated.npy", make_npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,", "", false),
+       "header"},
       {"noshape.npy", make_npy(1, "{'descr': '<f4', 'fortran_order': False, }", "abcd"), "shape"},
       {"extra_key.npy", make_npy(1, "{" + f4 + "'shape': (1,), 'evil': 1, }", "abcd"), "evil"},
       {"dup.npy", make_npy(1, "{" + f4 + "'shape': (1,), 'shape': (1,), }", "abcd"), "duplicate"},
-      {"bool_word.npy", make_npy(1, "{'descr': '<f4', 'fortran_order': 0, 'shape': (1,), }", "abcd"), "fortran_order"},
+      {"bool_word.npy", make_npy(1, "{'descr': '<f4', 'fortran_order': 0, 'shape': (1,), }", "abcd"),
+       "fortran_order"},
       {"not_tuple.npy", make_npy(1, "{" + f4 + "'shape': (1), }", "abcd"), "tuple"},
       {"negative.npy", make_npy(1, "{" + f4 + "'shape': (-1,), }", "abcd"), "integer"},
-      {"overflow_dim.npy", make_npy(1, "{" + f4 + "'shape': (99999999999999999999999,), }", "abcd"), "overflow"},
-      {"overflow_prod.npy", make_npy(1, "{" + f4 + "'shape': (4294967296, 4294967296), }", "abcd"), "overflow"},
-      {"overflow_bytes.npy", make_npy(1, "{" + f4 + "'shape': (4611686018427387904,), }", "abcd"), "overflow"},
+      {"overflow_dim.npy", make_npy(1, "{" + f4 + "'shape': (99999999999999999999999,), }", "abcd"),
+       "overflow"},
+      {"overflow_prod.npy", make_npy(1, "{" + f4 + "'shape': (4294967296, 4294967296), }", "abcd"),
+       "overflow"},
+      {"overflow_bytes.npy", make_npy(1, "{" + f4 + "'shape': (4611686018427387904,), }", "abcd"),
+       "overflow"},
       {"short.npy", make_npy(1, "{" + f4 + "'shape': (10,), }", "abcd"), "bytes"},
       {"long.npy", make_npy(1, "{" + f4 + "'shape': (1,), }", "abcdefgh"), "bytes"},
-      {"object.npy", make_npy(1, "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", "abcdefgh"), "object"},
-      {"complex.npy", make_npy(1, "{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", "abcdefgh"), "unsupported dtype"},
-      {"structured.npy", make_npy(1, "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }", "abcd"), "structured"},
+      {"object.npy", make_npy(1, "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", "abcdefgh"),
+       "object"},
+      {"complex.npy", make_npy(1, "{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", "abcdefgh"),
+       "unsupported dtype"},
+      {"structured.npy",
+       make_npy(1, "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }", "abcd"),
+       "structured"},
       {"trailing.npy", make_npy(1, "{" + f4 + "'shape': (1,), } junk", "abcd"), "trailing"},
   };
   for (const Case& c : cases) {
@@ -272,11 +289,17 @@ TEST_CASE("numpy loads what write_npy writes, byte for byte as np.save would wri
   const std::string dir = vctest::scratch_dir("npy_python");
   at::manual_seed(5);
   std::vector<at::Tensor> cases = {
-      at::randn({3, 4}, at::kFloat),          at::randn({5}, at::kDouble),
-      at::randint(-999, 999, {2, 2, 2}, at::kShort), at::randint(-99999, 99999, {6}, at::kInt),
-      at::randint(-99999, 99999, {1, 7}, at::kLong), at::randint(0, 256, {4}, at::kByte),
-      at::randint(0, 2, {3, 3}, at::kLong).to(at::kBool), at::scalar_tensor(1.25, at::kFloat),
-      at::randn({123456, 2}, at::kFloat).narrow(0, 0, 12345),  // a long first axis changes the padding
+      at::randn({3, 4}, at::kFloat),
+      at::randn({5}, at::kDouble),
+      at::randint(-999, 999, {2, 2, 2}, at::kShort),
+      at::randint(-99999, 99999, {6}, at::kInt),
+      at::randint(-99999, 99999, {1, 7}, at::kLong),
+      at::randint(0, 256, {4}, at::kByte),
+      at::randint(0, 2, {3, 3}, at::kLong).to(at::kBool),
+      at::scalar_tensor(1.25, at::kFloat),
+      at::randn({123456, 2}, at::kFloat).narrow(0, 0, 12345),
+      // 16 dims: only the spaces numpy reserves for growing the first axis push the data to offset 192.
+      at::randn({2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3}, at::kFloat),
   };
   for (size_t i = 0; i < cases.size(); ++i) write_npy(dir + "/ours" + std::to_string(i) + ".npy", cases[i]);
   // numpy re-saves what it loaded; identical bytes mean it read our header, dtype and data as written.
@@ -296,7 +319,8 @@ TEST_CASE("numpy loads what write_npy writes, byte for byte as np.save would wri
   REQUIRE(std::system(cmd.c_str()) == 0);
   for (size_t i = 0; i < cases.size(); ++i) {
     INFO("case " << i);
-    CHECK(slurp(dir + "/ours" + std::to_string(i) + ".npy") == slurp(dir + "/numpy" + std::to_string(i) + ".npy"));
+    CHECK(slurp(dir + "/ours" + std::to_string(i) + ".npy") ==
+          slurp(dir + "/numpy" + std::to_string(i) + ".npy"));
   }
   at::Tensor f = read_npy(dir + "/fortran_be.npy");
   CHECK(at::equal(f, at::arange(24, at::kDouble).reshape({2, 3, 4})));
