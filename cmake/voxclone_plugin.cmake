@@ -11,7 +11,8 @@ function(voxclone_add_plugin name)
   file(READ ${P_CONFIG} toml_text)
   # Raw string with an unlikely delimiter; the file may hold anything but that.
   file(WRITE ${gen}.in "// Generated from ${P_CONFIG}: the plugin's default configuration.\n"
-    "extern \"C\" const char* voxclone_plugin_config_toml() {\n  return R\"vxcfg(@TOML_TEXT@)vxcfg\";\n}\n")
+    "extern \"C\" const char voxclone_plugin_config_toml[] =\n"
+    "    R\"vxcfg(@TOML_TEXT@)vxcfg\";\n")
   set(TOML_TEXT "${toml_text}")
   configure_file(${gen}.in ${gen} @ONLY)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${P_CONFIG})

@@ -103,18 +103,17 @@ const char* torch_version_string();
 
 // The symbol name the loader imports.
 #define VOXCLONE_PLUGIN_SYMBOL voxclone_plugin_descriptor
+#define VOXCLONE_PLUGIN_SYMBOL_NAME "voxclone_plugin_descriptor"
 
-/// Declares the plugin's descriptor. The plugin's config.toml text is embedded by voxclone_add_plugin().
-#define VOXCLONE_PLUGIN(NAME, VERSION, REGISTER_FN)                                                   \
-  extern "C" const char* voxclone_plugin_config_toml();                                              \
-  namespace {                                                                                         \
-  const voxclone::PluginDescriptor* voxclone_plugin_describe() {                                      \
-    static const voxclone::PluginDescriptor d{voxclone::kPluginAbiVersion, NAME, VERSION,            \
-                                              VOXCLONE_TORCH_VERSION_STRING,                         \
-                                              voxclone_plugin_config_toml(), &REGISTER_FN};           \
-    return &d;                                                                                        \
-  }                                                                                                   \
-  }                                                                                                   \
-  BOOST_DLL_ALIAS(voxclone_plugin_describe, VOXCLONE_PLUGIN_SYMBOL)
+/// Declares the plugin's descriptor: a constant data symbol, so the loader can check it without running
+/// any of the plugin's code. The config.toml text is embedded by voxclone_add_plugin().
+#define VOXCLONE_PLUGIN(NAME, VERSION, REGISTER_FN)                                                      \
+  extern "C" const char voxclone_plugin_config_toml[];                                                  \
+  namespace {                                                                                            \
+  const voxclone::PluginDescriptor voxclone_plugin_descriptor_data{                                    \
+      voxclone::kPluginAbiVersion, NAME, VERSION, VOXCLONE_TORCH_VERSION_STRING,                         \
+      voxclone_plugin_config_toml, &REGISTER_FN};                                                        \
+  }                                                                                                      \
+  BOOST_DLL_ALIAS(voxclone_plugin_descriptor_data, VOXCLONE_PLUGIN_SYMBOL)
 
 #define VOXCLONE_TORCH_VERSION_STRING TORCH_VERSION

@@ -1,0 +1,12 @@
+// Out-of-line destructors of the plugin interfaces: their vtables and typeinfo live in core.
+#include "voxclone/interfaces.h"
+
+namespace voxclone {
+
+SpeakerEncoder::~SpeakerEncoder() = default;
+Synthesizer::~Synthesizer() = default;
+Vocoder::~Vocoder() = default;
+TextFrontend::~TextFrontend() = default;
+Dataset::~Dataset() = default;
+
+}  // namespace voxclone
