@@ -241,23 +241,23 @@ int vc_args(lua_State* L) {
       std::string known;
       for (const auto& s : specs) known += (known.empty() ? "" : ", ") + s.name;
       raise_user_error(L, h.recipe_name + ": argument '" + a.key + "': unknown (known: " +
-                              (known.empty() ? "none" : known) + ")", false);
+                              (known.empty() ? "none" : known) + ")", 0);
     }
     if (!a.has_value) {
       if (it->type != "bool")
         raise_user_error(L, h.recipe_name + ": argument '" + a.key + "': expected a value (" + a.key + "=<" +
-                                it->type + ">)", false);
+                                it->type + ">)", 0);
       lua_pushboolean(L, 1);
     } else if (!push_parsed(L, it->type, a.value)) {
       raise_user_error(L, h.recipe_name + ": argument '" + a.key + "': expected " + it->type + ", got '" +
-                              a.value + "'", false);
+                              a.value + "'", 0);
     }
     lua_setfield(L, 2, a.key.c_str());
   }
   for (const auto& s : specs) {
     if (s.required && lua_getfield(L, 2, s.name.c_str()) == LUA_TNIL)
       raise_user_error(L, h.recipe_name + ": argument '" + s.name + "': required (" + s.name + "=<" + s.type +
-                              ">)", false);
+                              ">)", 0);
     if (s.required) lua_pop(L, 1);
   }
 

@@ -1,13 +1,11 @@
 // vc.fs: the file helpers recipes need (paths, listing with a glob, atomic text writes).
 #include <fnmatch.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "lua_support.h"
+#include "voxclone/files.h"
 
 namespace fs = std::filesystem;
 
@@ -81,42 +79,14 @@ int fs_basename(lua_State* L) { return push_string(L, fs::path(check_path(L, 1))
 int fs_dirname(lua_State* L) { return push_string(L, fs::path(check_path(L, 1)).parent_path().string()); }
 int fs_stem(lua_State* L) { return push_string(L, fs::path(check_path(L, 1)).stem().string()); }
 
-int fs_read_text(lua_State* L) {
-  std::string p = check_path(L, 1);
-  std::error_code ec;
-  if (fs::is_directory(p, ec)) throw UserError("cannot read '" + p + "': it is a directory");
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw UserError("cannot read '" + p + "': " + (fs::exists(p, ec) ? "permission denied" : "no such file"));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw UserError("cannot read '" + p + "': I/O error");
-  return push_string(L, ss.str());
-}
+int fs_read_text(lua_State* L) { return push_string(L, read_file(check_path(L, 1))); }
 
-// Writes to a temporary file next to the target, then renames: readers never see half a file.
+// Atomic (temporary file + rename, core's write_file_atomic): readers never see half a file.
 int fs_write_text(lua_State* L) {
   std::string p = check_path(L, 1);
   size_t n = 0;
   const char* text = luaL_checklstring(L, 2, &n);
-  std::string tmp = p + ".tmp." + std::to_string(getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw UserError("cannot write '" + p + "': cannot create " + tmp);
-    out.write(text, std::streamsize(n));
-    out.flush();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw UserError("cannot write '" + p + "': write failed (disk full?)");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, p, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw UserError("cannot write '" + p + "': " + ec.message());
-  }
+  write_file_atomic(p, std::string(text, n));
   return push_string(L, p);
 }
 

@@ -12,12 +12,12 @@ void* exit_sentinel() {
   return &sentinel;
 }
 
-void raise_user_error(lua_State* L, const std::string& message, bool with_location) {
+void raise_user_error(lua_State* L, const std::string& message, int level) {
   Host& h = host(L);
   h.user_error = message;
   h.user_error_where.clear();
-  if (with_location) {
-    luaL_where(L, 1);
+  if (level > 0) {
+    luaL_where(L, level);
     h.user_error_where = lua_tostring(L, -1);
     lua_pop(L, 1);
   }

@@ -37,8 +37,8 @@ struct Host {
 Host& host(lua_State* L);
 
 /// Raises a Lua error that the host reports as a user mistake: exit code 2, the message on one line,
-/// preceded by the recipe location that called the binding (unless `with_location` is false).
-[[noreturn]] void raise_user_error(lua_State* L, const std::string& message, bool with_location = true);
+/// preceded by a recipe location: `level` as in Lua's error() (1: the caller of the binding; 0: none).
+[[noreturn]] void raise_user_error(lua_State* L, const std::string& message, int level = 1);
 /// Raises an ordinary Lua error (exit code 1, with traceback) prefixed by the calling location.
 [[noreturn]] void raise_error(lua_State* L, const std::string& message);
 /// Ends the recipe with `code` (os.exit, vc.args --help); pcall in the recipe does not catch it.

@@ -19,11 +19,13 @@ const Library* const kLibraries[] = {
     &kArgsLibrary, &kFsLibrary, &kLogLibrary, &kAudioLibrary, &kTensorLibrary, &kPluginLibrary,
 };
 
-// vc.fail(message): the recipe reports a user mistake itself (exit code 2, one line).
+// vc.fail(message[, level]): the recipe reports a user mistake itself (exit code 2, one line). `level` as
+// in error(): 1 (default) names the line calling vc.fail, 2 its caller (for helpers in recipes/lib).
 int vc_fail(lua_State* L) {
   size_t n = 0;
   const char* msg = luaL_checklstring(L, 1, &n);
-  raise_user_error(L, std::string(msg, n));
+  lua_Integer level = luaL_optinteger(L, 2, 1);
+  raise_user_error(L, std::string(msg, n), int(level));
 }
 
 const luaL_Reg kCoreFunctions[] = {{"fail", vc_fail}, {nullptr, nullptr}};

@@ -3,13 +3,17 @@
 #include <ATen/ATen.h>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iterator>
+#include <memory>
 
 #include "fixtures.h"
 #include "recipe_runner.h"
 #include "voxclone/audio.h"
 #include "voxclone/npy.h"
+#include "voxclone/runtime.h"
 
 using vctest::run_recipe_captured;
 using vctest::test_recipe;
@@ -84,4 +88,84 @@ TEST_CASE("audio: samples, WAV save/load with metadata, resampling", "[lua][audi
   CHECK(missing.code == 2);
   CHECK(contains(missing.err, path + ":21: "));
   CHECK(contains(missing.err, "missing.wav"));
+}
+
+namespace {
+
+// A vocoder registered by this test: `hop` samples of value `gain` per mel frame; the seed is recorded in
+// the last sample so the test sees that the option reached the plugin.
+class TestVocoder : public voxclone::Vocoder {
+ public:
+  explicit TestVocoder(const voxclone::Config& c) : hop_(c.get_int("hop")), gain_(c.get_double("gain")) {}
+  int sample_rate() const override { return 16000; }
+  voxclone::Waveform vocode(const voxclone::Mel& mel, const voxclone::VocodeOptions& o) override {
+    voxclone::Waveform w;
+    w.sample_rate = 16000;
+    w.samples.assign(size_t(mel.frames() * hop_), float(gain_));
+    if (!w.samples.empty()) w.samples.back() = float(o.seed);
+    return w;
+  }
+
+ private:
+  int64_t hop_;
+  double gain_;
+};
+
+std::unique_ptr<voxclone::Vocoder> make_test_vocoder(const voxclone::CreateArgs& a) {
+  return std::make_unique<TestVocoder>(a.config);
+}
+
+void register_test_vocoder() {
+  auto& reg = voxclone::Runtime::instance().registry();
+  if (reg.has(voxclone::Kind::Vocoder, "lua_test_vocoder")) return;
+  reg.begin_plugin("lua-test", "0.0.1", "test_lua_bindings.cpp", "[lua_test_vocoder]\nhop = 200\ngain = 0.5\n");
+  reg.add<voxclone::Vocoder>("lua_test_vocoder", &make_test_vocoder, "test vocoder");
+  reg.end_plugin();
+}
+
+}  // namespace
+
+TEST_CASE("plugins: created by name with option tables, methods, listing, effective config", "[lua][plugin]") {
+  register_test_vocoder();
+  std::string dir = vctest::scratch_dir("lua-plugin");
+  std::string path = test_recipe("plugin.lua");
+  auto r = run_recipe_captured(path, {"dir=" + dir});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(r.out ==
+        "vocoder(lua_test_vocoder)\tlua_test_vocoder\tvocoder\t16000\n"
+        "vocoded\t300\t16000\t0.25\t7.0\n"
+        "listed\tvocoder\tlua_test_vocoder\tlua-test\t0.0.1\ttest_lua_bindings.cpp\n"
+        "config\t" + dir + "/effective.toml\n"
+        "device\tcpu\n");
+  std::ifstream in(dir + "/effective.toml");
+  std::string toml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(contains(toml, "[lua_test_vocoder]"));
+  CHECK(contains(toml, "hop = 100"));
+  CHECK(contains(toml, "gain = 0.25"));
+}
+
+TEST_CASE("plugins: unknown option keys, bad values and unknown names exit 2 with one line", "[lua][plugin]") {
+  register_test_vocoder();
+  std::string dir = vctest::scratch_dir("lua-plugin-errors");
+  std::string path = test_recipe("plugin.lua");
+  struct Case {
+    std::string mode, line, part;
+  };
+  std::vector<Case> cases = {
+      {"bad_key", ":15: ", "hpo"},
+      {"bad_type", ":17: ", "option 'hop': a function cannot be a configuration value"},
+      {"bad_name", ":19: ", "no vocoder plugin named 'no_such_vocoder'"},
+      {"bad_vocode_option", ":21: ", "vocode: unknown option 'sed' (known: seed)"},
+      {"bad_mel", ":23: ", "vocode: expected a mel of shape [num_mels, frames], got a 1-D tensor"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.mode);
+    auto r = run_recipe_captured(path, {"dir=" + dir, "mode=" + c.mode});
+    INFO(r.err);
+    CHECK(r.code == 2);
+    CHECK(r.err.rfind(path + c.line, 0) == 0);
+    CHECK(contains(r.err, c.part));
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
 }
