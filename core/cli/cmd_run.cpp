@@ -7,8 +7,9 @@
 namespace voxclone::cli {
 
 static void setup_run(CLI::App& app) {
-  auto* cmd = app.add_subcommand("run", "Run a Lua recipe: voxclone run RECIPE.lua [key=value ...] "
-                                        "(voxclone run RECIPE.lua --help lists its arguments)");
+  auto* cmd = app.add_subcommand("run",
+                                 "Run a Lua recipe: voxclone run RECIPE.lua [key=value ...] "
+                                 "(voxclone run RECIPE.lua --help lists its arguments)");
   auto words = std::make_shared<std::vector<std::string>>();
   cmd->add_option("recipe", *words, "The recipe file, then its arguments (key=value, --key=value, --help)")
       ->required();

@@ -189,7 +189,8 @@ int vc_args(lua_State* L) {
     while (lua_next(L, t) != 0) {
       std::string field = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
       if (field != "type" && field != "default" && field != "required" && field != "help")
-        return luaL_error(L, "vc.args: argument '%s': unknown field '%s' (known: default, help, required, type)",
+        return luaL_error(L,
+                          "vc.args: argument '%s': unknown field '%s' (known: default, help, required, type)",
                           name.c_str(), field.c_str());
       lua_pop(L, 1);
     }
@@ -197,8 +198,9 @@ int vc_args(lua_State* L) {
     spec.type = lua_isnil(L, -1) ? "string" : luaL_checkstring(L, -1);
     lua_pop(L, 1);
     if (std::find(std::begin(kTypes), std::end(kTypes), spec.type) == std::end(kTypes))
-      return luaL_error(L, "vc.args: argument '%s': unknown type '%s' (known: bool, int, list, number, path, string)",
-                        name.c_str(), spec.type.c_str());
+      return luaL_error(
+          L, "vc.args: argument '%s': unknown type '%s' (known: bool, int, list, number, path, string)",
+          name.c_str(), spec.type.c_str());
     lua_getfield(L, t, "help");
     if (!lua_isnil(L, -1)) spec.help = luaL_checkstring(L, -1);
     lua_pop(L, 1);
@@ -240,24 +242,29 @@ int vc_args(lua_State* L) {
     if (it == specs.end()) {
       std::string known;
       for (const auto& s : specs) known += (known.empty() ? "" : ", ") + s.name;
-      raise_user_error(L, h.recipe_name + ": argument '" + a.key + "': unknown (known: " +
-                              (known.empty() ? "none" : known) + ")", 0);
+      raise_user_error(L,
+                       h.recipe_name + ": argument '" + a.key +
+                           "': unknown (known: " + (known.empty() ? "none" : known) + ")",
+                       0);
     }
     if (!a.has_value) {
       if (it->type != "bool")
-        raise_user_error(L, h.recipe_name + ": argument '" + a.key + "': expected a value (" + a.key + "=<" +
-                                it->type + ">)", 0);
+        raise_user_error(
+            L,
+            h.recipe_name + ": argument '" + a.key + "': expected a value (" + a.key + "=<" + it->type + ">)",
+            0);
       lua_pushboolean(L, 1);
     } else if (!push_parsed(L, it->type, a.value)) {
-      raise_user_error(L, h.recipe_name + ": argument '" + a.key + "': expected " + it->type + ", got '" +
-                              a.value + "'", 0);
+      raise_user_error(
+          L, h.recipe_name + ": argument '" + a.key + "': expected " + it->type + ", got '" + a.value + "'",
+          0);
     }
     lua_setfield(L, 2, a.key.c_str());
   }
   for (const auto& s : specs) {
     if (s.required && lua_getfield(L, 2, s.name.c_str()) == LUA_TNIL)
-      raise_user_error(L, h.recipe_name + ": argument '" + s.name + "': required (" + s.name + "=<" + s.type +
-                              ">)", 0);
+      raise_user_error(
+          L, h.recipe_name + ": argument '" + s.name + "': required (" + s.name + "=<" + s.type + ">)", 0);
     if (s.required) lua_pop(L, 1);
   }
 

@@ -13,7 +13,8 @@ constexpr size_t kMaxTableSamples = size_t(1) << 22;
 
 int check_rate(lua_State* L, int index) {
   lua_Integer rate = luaL_checkinteger(L, index);
-  if (rate <= 0 || rate > 1000000) throw UserError("sample rate " + std::to_string(rate) + " is out of range");
+  if (rate <= 0 || rate > 1000000)
+    throw UserError("sample rate " + std::to_string(rate) + " is out of range");
   return int(rate);
 }
 
@@ -36,7 +37,8 @@ int make_audio(lua_State* L) {
     int ok = 0;
     lua_Number v = lua_tonumberx(L, -1, &ok);
     lua_pop(L, 1);
-    if (!ok || !std::isfinite(v)) throw UserError("vc.audio: sample " + std::to_string(i) + " is not a finite number");
+    if (!ok || !std::isfinite(v))
+      throw UserError("vc.audio: sample " + std::to_string(i) + " is not a finite number");
     wav.samples.push_back(float(v));
   }
   push_audio(L, std::move(wav));
@@ -82,7 +84,8 @@ int audio_samples(lua_State* L) {
   const Waveform& wav = check_audio(L, 1);
   if (wav.samples.size() > kMaxTableSamples)
     throw UserError("audio:samples(): " + std::to_string(wav.samples.size()) +
-                    " samples is too many for a Lua table (at most " + std::to_string(kMaxTableSamples) + ")");
+                    " samples is too many for a Lua table (at most " + std::to_string(kMaxTableSamples) +
+                    ")");
   lua_createtable(L, int(wav.samples.size()), 0);
   for (size_t i = 0; i < wav.samples.size(); ++i) {
     lua_pushnumber(L, wav.samples[i]);
@@ -124,7 +127,8 @@ int audio_len(lua_State* L) {
 
 int audio_tostring(lua_State* L) {
   const Waveform& wav = check_audio(L, 1);
-  lua_pushfstring(L, "audio(%d Hz, %d samples, %f s)", wav.sample_rate, int(wav.samples.size()), wav.seconds());
+  lua_pushfstring(L, "audio(%d Hz, %d samples, %f s)", wav.sample_rate, int(wav.samples.size()),
+                  wav.seconds());
   return 1;
 }
 
@@ -135,7 +139,8 @@ const luaL_Reg kMethods[] = {
     {"preprocess_encoder", protect<audio_preprocess_encoder>},
     {nullptr, nullptr},
 };
-const luaL_Reg kMeta[] = {{"__len", protect<audio_len>}, {"__tostring", protect<audio_tostring>}, {nullptr, nullptr}};
+const luaL_Reg kMeta[] = {
+    {"__len", protect<audio_len>}, {"__tostring", protect<audio_tostring>}, {nullptr, nullptr}};
 
 void init(lua_State* L) { define_class<Waveform>(L, kMethods, kMeta, protect<audio_properties>); }
 

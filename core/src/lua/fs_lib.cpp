@@ -101,18 +101,12 @@ int fs_remove(lua_State* L) {
 }
 
 const luaL_Reg kFunctions[] = {
-    {"exists", protect<fs_exists>},
-    {"isdir", protect<fs_isdir>},
-    {"mkdir", protect<fs_mkdir>},
-    {"list", protect<fs_list>},
-    {"join", protect<fs_join>},
-    {"basename", protect<fs_basename>},
-    {"dirname", protect<fs_dirname>},
-    {"stem", protect<fs_stem>},
-    {"read_text", protect<fs_read_text>},
-    {"write_text", protect<fs_write_text>},
-    {"remove", protect<fs_remove>},
-    {nullptr, nullptr},
+    {"exists", protect<fs_exists>},       {"isdir", protect<fs_isdir>},
+    {"mkdir", protect<fs_mkdir>},         {"list", protect<fs_list>},
+    {"join", protect<fs_join>},           {"basename", protect<fs_basename>},
+    {"dirname", protect<fs_dirname>},     {"stem", protect<fs_stem>},
+    {"read_text", protect<fs_read_text>}, {"write_text", protect<fs_write_text>},
+    {"remove", protect<fs_remove>},       {nullptr, nullptr},
 };
 
 }  // namespace

@@ -202,8 +202,8 @@ int run_recipe(const std::string& path, const std::vector<std::string>& args) {
     parse_recipe_args(h, args);
     std::error_code ec;
     if (!fs::is_regular_file(path, ec))
-      throw UserError("cannot open recipe '" + path + "': " +
-                      (fs::exists(path, ec) ? "not a regular file" : "no such file"));
+      throw UserError("cannot open recipe '" + path +
+                      "': " + (fs::exists(path, ec) ? "not a regular file" : "no such file"));
 
     std::unique_ptr<lua_State, StateCloser> state(luaL_newstate());
     lua_State* L = state.get();

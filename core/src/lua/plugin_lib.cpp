@@ -49,11 +49,13 @@ T& check_component(lua_State* L, int index) {
 // A Lua value as a configuration value: booleans, integers, floats, strings and lists of those.
 ConfigValue to_config_value(lua_State* L, int index, const std::string& key) {
   switch (lua_type(L, index)) {
-    case LUA_TBOOLEAN: return ConfigValue(bool(lua_toboolean(L, index)));
+    case LUA_TBOOLEAN:
+      return ConfigValue(bool(lua_toboolean(L, index)));
     case LUA_TNUMBER:
       if (lua_isinteger(L, index)) return ConfigValue(int64_t(lua_tointeger(L, index)));
       return ConfigValue(double(lua_tonumber(L, index)));
-    case LUA_TSTRING: return ConfigValue(std::string(lua_tostring(L, index)));
+    case LUA_TSTRING:
+      return ConfigValue(std::string(lua_tostring(L, index)));
     case LUA_TTABLE: {
       index = lua_absindex(L, index);
       lua_Integer n = luaL_len(L, index);
@@ -92,7 +94,8 @@ int create(lua_State* L) {
     while (lua_next(L, 2) != 0) {
       lua_pop(L, 1);
       if (lua_type(L, -1) != LUA_TSTRING)
-        throw UserError(std::string(kind_name(KindOf<T>::value)) + " " + name + ": option names must be strings");
+        throw UserError(std::string(kind_name(KindOf<T>::value)) + " " + name +
+                        ": option names must be strings");
       keys.emplace_back(lua_tostring(L, -1));
     }
     std::sort(keys.begin(), keys.end());  // a stable order, whatever the table's hash order
@@ -108,7 +111,8 @@ int create(lua_State* L) {
     }
   }
   auto object = Runtime::instance().create<T>(name, checkpoint, overrides);
-  if (!object) throw InternalError(std::string(kind_name(KindOf<T>::value)) + " " + name + ": factory returned nothing");
+  if (!object)
+    throw InternalError(std::string(kind_name(KindOf<T>::value)) + " " + name + ": factory returned nothing");
   push_object<Component<T>>(L, Component<T>{std::move(object), name});
   return 1;
 }
@@ -142,8 +146,8 @@ int vocoder_vocode(lua_State* L) {
   o.seed = opts.integer("seed", -1);
   opts.finish();
   if (mel.tensor.dim() != 2)
-    throw UserError("vocode: expected a mel of shape [num_mels, frames], got a " + std::to_string(mel.tensor.dim()) +
-                    "-D tensor");
+    throw UserError("vocode: expected a mel of shape [num_mels, frames], got a " +
+                    std::to_string(mel.tensor.dim()) + "-D tensor");
   Mel m;
   m.data = mel.tensor.to(at::kFloat);
   m.settings = mel.mel.value_or(MelSettings{});
@@ -252,7 +256,9 @@ int text_symbols(lua_State* L) {
   return 1;
 }
 
-int text_properties(lua_State* L) { return push_common_property<TextFrontend>(L, lua_tostring(L, 2)) ? 1 : 0; }
+int text_properties(lua_State* L) {
+  return push_common_property<TextFrontend>(L, lua_tostring(L, 2)) ? 1 : 0;
+}
 
 // ---- dataset -------------------------------------------------------------------------------------
 

@@ -16,16 +16,26 @@ constexpr int64_t kMaxListElements = 1 << 20;
 
 std::string dtype_name(at::ScalarType t) {
   switch (t) {
-    case at::kFloat: return "float32";
-    case at::kDouble: return "float64";
-    case at::kHalf: return "float16";
-    case at::kBFloat16: return "bfloat16";
-    case at::kLong: return "int64";
-    case at::kInt: return "int32";
-    case at::kShort: return "int16";
-    case at::kChar: return "int8";
-    case at::kByte: return "uint8";
-    case at::kBool: return "bool";
+    case at::kFloat:
+      return "float32";
+    case at::kDouble:
+      return "float64";
+    case at::kHalf:
+      return "float16";
+    case at::kBFloat16:
+      return "bfloat16";
+    case at::kLong:
+      return "int64";
+    case at::kInt:
+      return "int32";
+    case at::kShort:
+      return "int16";
+    case at::kChar:
+      return "int8";
+    case at::kByte:
+      return "uint8";
+    case at::kBool:
+      return "bool";
     default: {
       std::string s = c10::toString(t);
       for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -62,7 +72,8 @@ int tensor_size(lua_State* L) {
   int64_t d = t.dim();
   int64_t k = i > 0 ? i - 1 : d + i;
   if (i == 0 || k < 0 || k >= d)
-    return luaL_argerror(L, 2, lua_pushfstring(L, "dimension %d out of range for a %d-D tensor", int(i), int(d)));
+    return luaL_argerror(L, 2,
+                         lua_pushfstring(L, "dimension %d out of range for a %d-D tensor", int(i), int(d)));
   lua_pushinteger(L, t.size(k));
   return 1;
 }
@@ -96,10 +107,12 @@ void push_element(lua_State* L, const at::Tensor& t, int64_t i, bool floating, b
 
 int tensor_tolist(lua_State* L) {
   const at::Tensor& src = check_tensor(L, 1).tensor;
-  if (src.dim() > 2) throw UserError("tensor:tolist(): only for 0-, 1- and 2-D tensors (this one is " +
-                                     std::to_string(src.dim()) + "-D)");
+  if (src.dim() > 2)
+    throw UserError("tensor:tolist(): only for 0-, 1- and 2-D tensors (this one is " +
+                    std::to_string(src.dim()) + "-D)");
   if (src.numel() > kMaxListElements)
-    throw UserError("tensor:tolist(): " + std::to_string(src.numel()) + " elements is too many for a Lua table");
+    throw UserError("tensor:tolist(): " + std::to_string(src.numel()) +
+                    " elements is too many for a Lua table");
   bool boolean = src.scalar_type() == at::kBool;
   bool floating = at::isFloatingType(src.scalar_type());
   at::Tensor t = src.to(at::kCPU, boolean ? at::kBool : floating ? at::kDouble : at::kLong).contiguous();
@@ -171,8 +184,9 @@ int make_tensor(lua_State* L) {
     if (lua_istable(L, -1)) {
       int64_t n = luaL_len(L, -1);
       if (cols < 0 && r == 1) cols = n;
-      if (cols != n) throw UserError("vc.tensor: rows have different lengths (" + std::to_string(cols) + " and " +
-                                     std::to_string(n) + ")");
+      if (cols != n)
+        throw UserError("vc.tensor: rows have different lengths (" + std::to_string(cols) + " and " +
+                        std::to_string(n) + ")");
       for (int64_t c = 1; c <= n; ++c) {
         lua_geti(L, -1, c);
         read_number(r, c);
@@ -200,8 +214,8 @@ int make_mel(lua_State* L) {
   if (type == "synthesizer") {
     MelSettings s;
     if (wav.sample_rate != s.sample_rate)
-      throw UserError("vc.mel: the synthesizer mel needs " + std::to_string(s.sample_rate) + " Hz audio, got " +
-                      std::to_string(wav.sample_rate) + " Hz (use audio:resample first)");
+      throw UserError("vc.mel: the synthesizer mel needs " + std::to_string(s.sample_rate) +
+                      " Hz audio, got " + std::to_string(wav.sample_rate) + " Hz (use audio:resample first)");
     push_tensor(L, synthesizer_mel(wav.samples, s), s);
   } else if (type == "encoder") {
     if (wav.sample_rate != 16000)
@@ -215,9 +229,10 @@ int make_mel(lua_State* L) {
 }
 
 const luaL_Reg kMethods[] = {
-    {"shape", protect<tensor_shape>},       {"dim", protect<tensor_dim>},     {"size", protect<tensor_size>},
-    {"numel", protect<tensor_numel>},       {"dtype", protect<tensor_dtype>}, {"save_npy", protect<tensor_save_npy>},
-    {"tolist", protect<tensor_tolist>},     {nullptr, nullptr},
+    {"shape", protect<tensor_shape>},   {"dim", protect<tensor_dim>},
+    {"size", protect<tensor_size>},     {"numel", protect<tensor_numel>},
+    {"dtype", protect<tensor_dtype>},   {"save_npy", protect<tensor_save_npy>},
+    {"tolist", protect<tensor_tolist>}, {nullptr, nullptr},
 };
 const luaL_Reg kMeta[] = {
     {"__tostring", protect<tensor_tostring>}, {"__len", protect<tensor_len>}, {nullptr, nullptr}};

@@ -15,7 +15,9 @@
 
 namespace vctest {
 
-std::string test_recipe(const std::string& name) { return std::string(VOXCLONE_LUA_TEST_RECIPES) + "/" + name; }
+std::string test_recipe(const std::string& name) {
+  return std::string(VOXCLONE_LUA_TEST_RECIPES) + "/" + name;
+}
 
 static std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

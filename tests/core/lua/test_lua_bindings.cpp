@@ -1,9 +1,9 @@
 // The voxclone module's bindings to core: tensors and .npy, audio objects, and plugin objects created by
 // name through the Runtime (with a vocoder registered by this test).
 #include <ATen/ATen.h>
-#include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
 #include <iterator>
@@ -118,14 +118,16 @@ std::unique_ptr<voxclone::Vocoder> make_test_vocoder(const voxclone::CreateArgs&
 void register_test_vocoder() {
   auto& reg = voxclone::Runtime::instance().registry();
   if (reg.has(voxclone::Kind::Vocoder, "lua_test_vocoder")) return;
-  reg.begin_plugin("lua-test", "0.0.1", "test_lua_bindings.cpp", "[lua_test_vocoder]\nhop = 200\ngain = 0.5\n");
+  reg.begin_plugin("lua-test", "0.0.1", "test_lua_bindings.cpp",
+                   "[lua_test_vocoder]\nhop = 200\ngain = 0.5\n");
   reg.add<voxclone::Vocoder>("lua_test_vocoder", &make_test_vocoder, "test vocoder");
   reg.end_plugin();
 }
 
 }  // namespace
 
-TEST_CASE("plugins: created by name with option tables, methods, listing, effective config", "[lua][plugin]") {
+TEST_CASE("plugins: created by name with option tables, methods, listing, effective config",
+          "[lua][plugin]") {
   register_test_vocoder();
   std::string dir = vctest::scratch_dir("lua-plugin");
   std::string path = test_recipe("plugin.lua");
@@ -136,8 +138,10 @@ TEST_CASE("plugins: created by name with option tables, methods, listing, effect
         "vocoder(lua_test_vocoder)\tlua_test_vocoder\tvocoder\t16000\n"
         "vocoded\t300\t16000\t0.25\t7.0\n"
         "listed\tvocoder\tlua_test_vocoder\tlua-test\t0.0.1\ttest_lua_bindings.cpp\n"
-        "config\t" + dir + "/effective.toml\n"
-        "device\tcpu\n");
+        "config\t" +
+            dir +
+            "/effective.toml\n"
+            "device\tcpu\n");
   std::ifstream in(dir + "/effective.toml");
   std::string toml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   CHECK(contains(toml, "[lua_test_vocoder]"));
@@ -145,7 +149,8 @@ TEST_CASE("plugins: created by name with option tables, methods, listing, effect
   CHECK(contains(toml, "gain = 0.25"));
 }
 
-TEST_CASE("plugins: unknown option keys, bad values and unknown names exit 2 with one line", "[lua][plugin]") {
+TEST_CASE("plugins: unknown option keys, bad values and unknown names exit 2 with one line",
+          "[lua][plugin]") {
   register_test_vocoder();
   std::string dir = vctest::scratch_dir("lua-plugin-errors");
   std::string path = test_recipe("plugin.lua");

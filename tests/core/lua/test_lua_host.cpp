@@ -1,7 +1,6 @@
 // The recipe host: argument parsing and --help, exit codes, error locations and tracebacks, strict
 // globals, require paths, vc.fs, vc.log and os.exit.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 
@@ -47,7 +46,9 @@ TEST_CASE("args: --help prints the declared arguments sorted and exits 0", "[lua
   auto r = run_recipe_captured(path, {"--help"});
   INFO(r.out + r.err);
   REQUIRE(r.code == 0);
-  CHECK(r.out.rfind("usage: voxclone run " + path + " [key=value ...]\n\nPrints its arguments.\n\narguments:\n", 0) == 0);
+  CHECK(r.out.rfind(
+            "usage: voxclone run " + path + " [key=value ...]\n\nPrints its arguments.\n\narguments:\n", 0) ==
+        0);
   CHECK(contains(r.out,
                  "  count=<int>    how many (default: 3)\n"
                  "  fast=<bool>    go fast (default: false)\n"
@@ -162,8 +163,8 @@ TEST_CASE("a helper's vc.fail names the recipe line, exit 2", "[lua][require][er
   std::string path = test_recipe("require.lua");
   auto r = run_recipe_captured(path, {"mode=missing_dir"});
   CHECK(r.code == 2);
-  CHECK(r.err == path + ":11: dataset folder '" + vctest::test_recipe("no_such_folder") +
-                     "' is not a directory\n");
+  CHECK(r.err ==
+        path + ":11: dataset folder '" + vctest::test_recipe("no_such_folder") + "' is not a directory\n");
 }
 
 TEST_CASE("a UserError from a binding is one line with its location, exit 2", "[lua][errors]") {
