@@ -171,13 +171,15 @@ static int class_index(lua_State* L) {
     lua_settop(L, 2);
     if (properties(L) > 0) return 1;
   }
+  const char* key = luaL_tolstring(L, 2, nullptr);  // pushes: evaluate before the class name
   lua_getfield(L, lua_upvalueindex(3), "__name");
-  return luaL_error(L, "%s has no field or method '%s'", lua_tostring(L, -1), luaL_tolstring(L, 2, nullptr));
+  return luaL_error(L, "%s has no field or method '%s'", lua_tostring(L, -1), key);
 }
 
 static int class_newindex(lua_State* L) {
+  const char* key = luaL_tolstring(L, 2, nullptr);
   luaL_getmetafield(L, 1, "__name");
-  return luaL_error(L, "cannot set field '%s' of %s", luaL_tolstring(L, 2, nullptr), lua_tostring(L, -2));
+  return luaL_error(L, "cannot set field '%s' of %s", key, lua_tostring(L, -1));
 }
 
 void define_class(lua_State* L, const char* name, const luaL_Reg* methods, const luaL_Reg* meta,

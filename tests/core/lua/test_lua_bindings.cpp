@@ -56,6 +56,9 @@ TEST_CASE("tensors: queries, tolist and .npy round trips", "[lua][tensor]") {
   auto bad_field = run_recipe_captured(path, {"dir=" + dir, "mode=bad_field"});
   CHECK(bad_field.code == 1);
   CHECK(contains(bad_field.err, "voxclone.tensor has no field or method 'rows'"));
+  auto set_field = run_recipe_captured(path, {"dir=" + dir, "mode=set_field"});
+  CHECK(set_field.code == 1);
+  CHECK(contains(set_field.err, path + ":25: cannot set field 'rows' of voxclone.tensor"));
 }
 
 TEST_CASE("audio: samples, WAV save/load with metadata, resampling", "[lua][audio]") {

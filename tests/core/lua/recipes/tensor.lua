@@ -21,3 +21,6 @@ elseif a.mode == "bad_file" then
 elseif a.mode == "bad_field" then
   print(t.rows)
 end
+if a.mode == "set_field" then
+  t.rows = 2
+end
