@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "voxclone: %s (see voxclone --help)\n", e.what());
       return 2;
     }
+  } catch (const cli::ExitRequest& e) {
+    return e.code;
   } catch (const Error& e) {
     spdlog::shutdown();
     std::fprintf(stderr, "voxclone: %s\n", e.what());
