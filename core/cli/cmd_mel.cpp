@@ -46,7 +46,7 @@ Config mel_config(const std::string& type, bool preprocess) {
 }
 
 void run_mel(const MelArgs& a) {
-  init_logging(global_options().log_level, global_options().log_file);
+  init_logging(global_options().log_level, global_options().log_file);  // no plugins needed here
   at::Tensor mel;
   if (a.type == "encoder") {
     Waveform w = read_audio(a.audio, 16000);

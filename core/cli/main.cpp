@@ -25,6 +25,7 @@ CommandRegistrar::CommandRegistrar(int order, Setup setup) { registered_commands
 
 void prepare_runtime() {
   auto& g = global_options();
+  init_logging(g.log_level, g.log_file);
   auto& rt = Runtime::instance();
   rt.set_device(g.device);
   if (!g.config.empty()) rt.add_config_file(g.config);
