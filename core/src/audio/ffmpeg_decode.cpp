@@ -147,6 +147,13 @@ Waveform ffmpeg_read_audio(const std::string& path) {
   }
   avcodec_send_packet(ctx.get(), nullptr);
   drain();
+  // The decoder drops the encoder delay but not the padding of the last AAC frame: cut the stream to the
+  // length its container declares, as the ffmpeg tool (and so librosa/audioread) does.
+  const AVStream* st = in.fmt->streams[in.stream];
+  if (st->duration != AV_NOPTS_VALUE && st->duration > 0) {
+    auto declared = size_t(std::llround(st->duration * av_q2d(st->time_base) * out.sample_rate));
+    if (declared > 0 && out.samples.size() > declared) out.samples.resize(declared);
+  }
   if (out.samples.empty()) fail(path, "contains no audio samples (zero length)");
   for (size_t i = 0; i < out.samples.size(); ++i)
     if (!std::isfinite(out.samples[i])) fail(path, "non-finite sample (NaN or Inf) at frame " + std::to_string(i));
