@@ -28,6 +28,11 @@ void prepare_runtime();
 /// throw voxclone::Error (mapped to exit codes by main).
 using Setup = void (*)(CLI::App& app);
 
+/// Thrown by a command that has already reported its outcome: main returns `code` and prints nothing.
+struct ExitRequest {
+  int code;
+};
+
 struct CommandRegistrar {
   CommandRegistrar(int order, Setup setup);
 };

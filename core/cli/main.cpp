@@ -55,16 +55,14 @@ int main(int argc, char** argv) {
   try {
     try {
       app.parse(argc, argv);
-    } catch (const CLI::Success& e) {
-      return app.exit(e);
-    } catch (const CLI::CallForHelp& e) {
-      return app.exit(e);
-    } catch (const CLI::CallForAllHelp& e) {
+    } catch (const CLI::Success& e) {  // --help, --version
       return app.exit(e);
     } catch (const CLI::ParseError& e) {
       std::fprintf(stderr, "voxclone: %s (see voxclone --help)\n", e.what());
       return 2;
     }
+  } catch (const cli::ExitRequest& e) {
+    return e.code;
   } catch (const Error& e) {
     spdlog::shutdown();
     std::fprintf(stderr, "voxclone: %s\n", e.what());

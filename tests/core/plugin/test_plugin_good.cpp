@@ -1,4 +1,5 @@
 // A well-formed test plugin: registers a trivial vocoder "echo" (mel row 0 × gain) and a text frontend.
+#include "voxclone/error.h"
 #include "voxclone/registry.h"
 
 namespace {

@@ -1,0 +1,2 @@
+-- Declares no arguments.
+print("ran")

@@ -1,0 +1,2 @@
+-- A syntax error on line 2.
+local x = = 1
