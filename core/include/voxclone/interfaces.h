@@ -11,6 +11,7 @@
 
 #include "voxclone/audio.h"
 #include "voxclone/config.h"
+#include "voxclone/dataset.h"
 #include "voxclone/mel.h"
 
 namespace voxclone {
@@ -77,38 +78,7 @@ class TextFrontend {
   virtual std::vector<std::string> symbols() const = 0;
 };
 
-/// One word with its time span (librispeech-alignments).
-struct WordAlignment {
-  std::string word;  ///< empty string for silence
-  double start = 0.0, end = 0.0;
-};
-
-/// One row of the common manifest every corpus ends in.
-struct Utterance {
-  std::string id;        ///< unique within the dataset
-  std::string speaker;
-  std::string subset;    ///< e.g. train-clean-100 (may be empty)
-  std::string audio;     ///< path to the audio file
-  std::string text;      ///< transcript (may be empty)
-  std::string language;  ///< e.g. "en", "zh"
-  int sample_rate = 0;   ///< original rate when known without decoding (0: unknown)
-  double seconds = 0.0;  ///< duration when known (0: unknown)
-  double start = 0.0;    ///< segment start inside `audio` (subtitle cuts), seconds
-  double end = 0.0;      ///< segment end (0: to the end of the file)
-  std::vector<WordAlignment> alignment;
-};
-
-/// A problem found while reading a corpus: which file, which line, what.
-struct DatasetProblem {
-  std::string file;
-  int line = 0;  ///< 0: not line-specific
-  std::string message;
-};
-
-struct DatasetListing {
-  std::vector<Utterance> utterances;
-  std::vector<DatasetProblem> problems;
-};
+// WordAlignment, Utterance, DatasetProblem and DatasetListing live in dataset.h (no tensors there).
 
 /// A corpus reader. Missing/malformed parts are reported as problems; the rest still loads.
 class Dataset {

@@ -12,6 +12,7 @@
 #include <system_error>
 #include <unistd.h>
 
+#include "ffmpeg_decode.h"
 #include "voxclone/audio.h"
 #include "voxclone/error.h"
 
@@ -161,6 +162,7 @@ bool log_says_truncated(SNDFILE* f) {
 }  // namespace
 
 AudioInfo audio_info(const std::string& path) {
+  if (detail::use_ffmpeg(path)) return detail::ffmpeg_audio_info(path);  // AAC/MP4: libsndfile can't
   SF_INFO sfinfo;
   SndfilePtr file = open_for_read(path, sfinfo);
   AudioInfo info;
@@ -179,6 +181,7 @@ AudioInfo audio_info(const std::string& path) {
 }
 
 Waveform read_audio(const std::string& path) {
+  if (detail::use_ffmpeg(path)) return detail::ffmpeg_read_audio(path);  // AAC/MP4: libsndfile can't
   SF_INFO sfinfo;
   SndfilePtr file = open_for_read(path, sfinfo);
   SNDFILE* f = file.get();
