@@ -29,7 +29,8 @@ void run_text(const TextArgs& a) {
 
 void setup_text(CLI::App& app) {
   static TextArgs args;
-  auto* sub = app.add_subcommand("text", "Show what a text frontend makes of a text: normalised text and symbol ids");
+  auto* sub =
+      app.add_subcommand("text", "Show what a text frontend makes of a text: normalised text and symbol ids");
   sub->add_option("--frontend,-f", args.frontend, "Text frontend (text:NAME), e.g. english or mandarin")
       ->required();
   sub->add_option("text", args.words, "The text (several arguments are joined by spaces)");

@@ -16,7 +16,8 @@ const char* kTranscript = "transcript/aidatatang_200_zh_transcript.txt";
 
 bool is_aidatatang(const std::string& dir) {
   std::error_code ec;
-  return fs::is_directory(fs::path(dir) / "corpus", ec) || fs::is_regular_file(fs::path(dir) / kTranscript, ec);
+  return fs::is_directory(fs::path(dir) / "corpus", ec) ||
+         fs::is_regular_file(fs::path(dir) / kTranscript, ec);
 }
 
 struct Entry {
@@ -47,8 +48,9 @@ std::map<std::string, Entry> read_transcript(const std::string& path, ProblemLis
     }
     auto it = entries.find(key);
     if (it != entries.end())
-      problems.add(path, l.number, key + " already has a transcript at line " + std::to_string(it->second.line) +
-                                       "; this later line is used");
+      problems.add(path, l.number,
+                   key + " already has a transcript at line " + std::to_string(it->second.line) +
+                       "; this later line is used");
     entries[key] = {value, l.number};
   }
   return entries;
@@ -81,8 +83,9 @@ DatasetListing list_aidatatang(const std::string& root, const std::vector<std::s
       if (!ends_with(name, ".tar.gz") || !e.is_regular_file(ec)) continue;
       std::string speaker = name.substr(0, name.size() - 7);
       if (!fs::is_directory(dir / speaker, ec))
-        problems.add(e.path().string(), 0,
-                     "not extracted: run 'tar -xzf " + name + "' in " + dir.string() + " (its audio is not listed)");
+        problems.add(
+            e.path().string(), 0,
+            "not extracted: run 'tar -xzf " + name + "' in " + dir.string() + " (its audio is not listed)");
     }
     for (const auto& speaker : sorted_subdirs(dir.string())) {
       for (const auto& file : sorted_files((dir / speaker).string(), {".wav", ".flac", ".mp3"})) {

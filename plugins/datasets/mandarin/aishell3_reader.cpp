@@ -67,8 +67,9 @@ std::map<std::string, Entry> read_content(const std::string& path, ProblemList& 
     }
     auto it = entries.find(key);
     if (it != entries.end())
-      problems.add(path, l.number, key + " already has a transcript at line " + std::to_string(it->second.line) +
-                                       "; this later line is used");
+      problems.add(path, l.number,
+                   key + " already has a transcript at line " + std::to_string(it->second.line) +
+                       "; this later line is used");
     entries[key] = e;
   }
   return entries;

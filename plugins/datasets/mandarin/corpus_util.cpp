@@ -115,7 +115,8 @@ void ProblemList::finish(std::vector<DatasetProblem>& out) {
   problems_.clear();
   for (const auto& [file, n] : counts_)
     if (n > max_per_file_)
-      out.push_back({file, 0, std::to_string(n - max_per_file_) + " more problems like the above not listed"});
+      out.push_back(
+          {file, 0, std::to_string(n - max_per_file_) + " more problems like the above not listed"});
   counts_.clear();
 }
 
@@ -159,7 +160,8 @@ std::vector<std::string> sorted_files(const std::string& dir, const std::vector<
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     if (!e.is_regular_file(ec)) continue;
     std::string ext = e.path().extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
     if (std::find(exts.begin(), exts.end(), ext) != exts.end()) out.push_back(e.path().filename().string());
   }
   std::sort(out.begin(), out.end());

@@ -56,8 +56,9 @@ std::map<std::string, Entry> read_trans(const std::string& path, const Magicdata
     if (options.speaker_in_text) e.text = f[1] + " " + e.text;
     auto it = entries.find(f[0]);
     if (it != entries.end())
-      problems.add(path, l.number, f[0] + " already has a transcript at line " + std::to_string(it->second.line) +
-                                       "; this later line is used");
+      problems.add(path, l.number,
+                   f[0] + " already has a transcript at line " + std::to_string(it->second.line) +
+                       "; this later line is used");
     entries[f[0]] = e;
   }
   return entries;
@@ -127,7 +128,8 @@ DatasetListing list_magicdata(const std::string& root, const std::vector<std::st
       }
     }
     for (const auto& [key, e] : entries)
-      if (!seen.count(key)) problems.add(trans, e.line, "no audio file " + e.speaker + "/" + key + " in " + dir.string());
+      if (!seen.count(key))
+        problems.add(trans, e.line, "no audio file " + e.speaker + "/" + key + " in " + dir.string());
   }
   sort_utterances(out.utterances);
   problems.finish(out.problems);

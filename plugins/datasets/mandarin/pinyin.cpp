@@ -23,8 +23,8 @@ std::vector<std::string> split_spaces(const std::string& s) {
 const char* unihan_reading(uint32_t cp) {
   const UnihanReading* begin = kUnihanReadings;
   const UnihanReading* end = kUnihanReadings + kUnihanReadingCount;
-  auto it = std::lower_bound(begin, end, cp,
-                             [](const UnihanReading& r, uint32_t v) { return r.code_point < v; });
+  auto it =
+      std::lower_bound(begin, end, cp, [](const UnihanReading& r, uint32_t v) { return r.code_point < v; });
   return it != end && it->code_point == cp ? it->tone3 : nullptr;
 }
 
@@ -41,11 +41,13 @@ PinyinConverter::PinyinConverter() {
   if (kUnihanReadingCount == 0)
     throw UserError(
         "text:mandarin: this build has no character readings: install Debian's unicode-data package "
-        "(scripts/setup; it provides /usr/share/unicode/Unihan_Readings.txt.bz2), then re-run cmake and rebuild");
+        "(scripts/setup; it provides /usr/share/unicode/Unihan_Readings.txt.bz2), then re-run cmake and "
+        "rebuild");
   for (size_t i = 0; i < kCharacterReadingCount; ++i) {
     auto chars = decode_utf8(kCharacterReadings[i].word);
     if (chars.size() != 1 || !is_tone3_syllable(kCharacterReadings[i].readings))
-      throw InternalError(std::string("text:mandarin: bad character reading entry ") + kCharacterReadings[i].word);
+      throw InternalError(std::string("text:mandarin: bad character reading entry ") +
+                          kCharacterReadings[i].word);
     overrides_[chars[0].code_point] = kCharacterReadings[i].readings;
   }
   for (size_t i = 0; i < kPhraseCount; ++i) {
@@ -55,8 +57,8 @@ PinyinConverter::PinyinConverter() {
     bool ok = chars.size() >= 2 && chars.size() == syllables.size();
     for (const auto& s : syllables) ok = ok && is_tone3_syllable(s);
     if (!ok || phrases_.count(e.word))
-      throw InternalError(std::string("text:mandarin: bad or duplicate phrase table entry ") + e.word + " = " +
-                          e.readings);
+      throw InternalError(std::string("text:mandarin: bad or duplicate phrase table entry ") + e.word +
+                          " = " + e.readings);
     phrases_[e.word] = syllables;
     max_phrase_chars_ = std::max(max_phrase_chars_, chars.size());
   }

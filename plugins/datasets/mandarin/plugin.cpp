@@ -72,7 +72,8 @@ class MandarinFrontend : public TextFrontend {
 };
 
 void no_checkpoint(const CreateArgs& a, const char* name) {
-  if (!a.checkpoint.empty()) throw UserError(std::string(name) + " takes no checkpoint (got " + a.checkpoint + ")");
+  if (!a.checkpoint.empty())
+    throw UserError(std::string(name) + " takes no checkpoint (got " + a.checkpoint + ")");
 }
 
 std::unique_ptr<Dataset> make_aishell3(const CreateArgs& a) {
@@ -94,9 +95,12 @@ std::unique_ptr<TextFrontend> make_mandarin(const CreateArgs& a) {
 
 void register_all(Registry& r) {
   r.add<Dataset>("aishell3", &make_aishell3, "AISHELL-3 (train/test, 44.1 kHz, pinyin transcripts)");
-  r.add<Dataset>("aidatatang_200zh", &make_aidatatang, "aidatatang_200zh (train/dev/test, extracted per-speaker tarballs)");
-  r.add<Dataset>("magicdata", &make_magicdata, "MAGICDATA Mandarin Chinese Read Speech (train/dev/test, TRANS.txt)");
-  r.add<TextFrontend>("mandarin", &make_mandarin, "Chinese → pinyin with tone digits → MockingBird symbol ids");
+  r.add<Dataset>("aidatatang_200zh", &make_aidatatang,
+                 "aidatatang_200zh (train/dev/test, extracted per-speaker tarballs)");
+  r.add<Dataset>("magicdata", &make_magicdata,
+                 "MAGICDATA Mandarin Chinese Read Speech (train/dev/test, TRANS.txt)");
+  r.add<TextFrontend>("mandarin", &make_mandarin,
+                      "Chinese → pinyin with tone digits → MockingBird symbol ids");
 }
 
 }  // namespace

@@ -13,15 +13,13 @@ namespace {
 // Precomposed toned vowels as they appear in kMandarin → (plain letter(s), tone).
 const std::map<std::string, std::pair<std::string, char>>& tone_marks() {
   static const std::map<std::string, std::pair<std::string, char>> m = {
-      {"ā", {"a", '1'}}, {"á", {"a", '2'}}, {"ǎ", {"a", '3'}}, {"à", {"a", '4'}},
-      {"ē", {"e", '1'}}, {"é", {"e", '2'}}, {"ě", {"e", '3'}}, {"è", {"e", '4'}},
-      {"ī", {"i", '1'}}, {"í", {"i", '2'}}, {"ǐ", {"i", '3'}}, {"ì", {"i", '4'}},
-      {"ō", {"o", '1'}}, {"ó", {"o", '2'}}, {"ǒ", {"o", '3'}}, {"ò", {"o", '4'}},
-      {"ū", {"u", '1'}}, {"ú", {"u", '2'}}, {"ǔ", {"u", '3'}}, {"ù", {"u", '4'}},
-      {"ǖ", {"v", '1'}}, {"ǘ", {"v", '2'}}, {"ǚ", {"v", '3'}}, {"ǜ", {"v", '4'}},
-      {"ü", {"v", '5'}}, {"ń", {"n", '2'}}, {"ň", {"n", '3'}}, {"ǹ", {"n", '4'}},
-      {"ḿ", {"m", '2'}}, {"ê", {"e", '5'}}, {"ê̄", {"e", '1'}}, {"ế", {"e", '2'}},
-      {"ê̌", {"e", '3'}}, {"ề", {"e", '4'}},
+      {"ā", {"a", '1'}}, {"á", {"a", '2'}}, {"ǎ", {"a", '3'}}, {"à", {"a", '4'}}, {"ē", {"e", '1'}},
+      {"é", {"e", '2'}}, {"ě", {"e", '3'}}, {"è", {"e", '4'}}, {"ī", {"i", '1'}}, {"í", {"i", '2'}},
+      {"ǐ", {"i", '3'}}, {"ì", {"i", '4'}}, {"ō", {"o", '1'}}, {"ó", {"o", '2'}}, {"ǒ", {"o", '3'}},
+      {"ò", {"o", '4'}}, {"ū", {"u", '1'}}, {"ú", {"u", '2'}}, {"ǔ", {"u", '3'}}, {"ù", {"u", '4'}},
+      {"ǖ", {"v", '1'}}, {"ǘ", {"v", '2'}}, {"ǚ", {"v", '3'}}, {"ǜ", {"v", '4'}}, {"ü", {"v", '5'}},
+      {"ń", {"n", '2'}}, {"ň", {"n", '3'}}, {"ǹ", {"n", '4'}}, {"ḿ", {"m", '2'}}, {"ê", {"e", '5'}},
+      {"ê̄", {"e", '1'}}, {"ế", {"e", '2'}}, {"ê̌", {"e", '3'}}, {"ề", {"e", '4'}},
   };
   return m;
 }
@@ -93,7 +91,8 @@ int main(int argc, char** argv) {
       << "#include \"unihan_table.h\"\n\nnamespace voxclone::mandarin {\n\n"
       << "const UnihanReading kUnihanReadings[] = {\n";
   for (const auto& [cp, py] : table) out << "{0x" << std::hex << cp << std::dec << ",\"" << py << "\"},\n";
-  out << "};\nconst size_t kUnihanReadingCount = " << table.size() << ";\n\n}  // namespace voxclone::mandarin\n";
+  out << "};\nconst size_t kUnihanReadingCount = " << table.size()
+      << ";\n\n}  // namespace voxclone::mandarin\n";
   if (!out) {
     std::cerr << "gen_unihan_table: cannot write " << argv[2] << "\n";
     return 1;

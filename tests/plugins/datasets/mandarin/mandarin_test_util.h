@@ -1,10 +1,9 @@
 // Shared helpers of the Mandarin pack tests: JSON fixtures, train.txt rows, lookups by utterance id.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 

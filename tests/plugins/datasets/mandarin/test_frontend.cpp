@@ -1,6 +1,5 @@
 // The Mandarin text frontend against MockingBird's recorded outputs (text_frontend.json, symbols.json).
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <set>
 
@@ -54,8 +53,8 @@ TEST_CASE("syllable agreement with pypinyin over text_frontend.json is at least 
       if (ours[i] == ref[i])
         ++agree;
       else
-        std::printf("  differs: %s  ours %s, pypinyin %s\n", s["text"].get<std::string>().c_str(), ours[i].c_str(),
-                    ref[i].c_str());
+        std::printf("  differs: %s  ours %s, pypinyin %s\n", s["text"].get<std::string>().c_str(),
+                    ours[i].c_str(), ref[i].c_str());
     }
   }
   double rate = double(agree) / total;

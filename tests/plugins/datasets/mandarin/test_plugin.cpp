@@ -1,9 +1,9 @@
 // The Mandarin pack through the plugin loader (dataset:* and text:mandarin factories, configuration) and
 // the `voxclone text` command on the real binary.
-#include <catch2/catch.hpp>
 #include <sys/wait.h>
 
 #include <array>
+#include <catch2/catch.hpp>
 #include <cstdio>
 
 #include "mandarin_test_util.h"
@@ -29,7 +29,8 @@ struct Result {
 // Runs the voxclone binary; stdout and stderr are kept apart (stderr through a temporary file).
 Result run(const std::string& args) {
   std::string err_file = vctest::scratch_dir("mandarin_cli") + "/stderr.txt";
-  std::string cmd = vctest::voxclone_binary() + " --plugin-dir " + vctest::plugin_dir() + " " + args + " 2>" + err_file;
+  std::string cmd =
+      vctest::voxclone_binary() + " --plugin-dir " + vctest::plugin_dir() + " " + args + " 2>" + err_file;
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p != nullptr);
   std::string out;
@@ -72,7 +73,8 @@ TEST_CASE("readers created by name list the fixture corpora; options come from t
   CHECK(find_utt(a, "SSB00090002")->text == "wo3 men5 yi4 qi3 qu4 chi1 fan4");
   auto hanzi = rt.create<Dataset>("aishell3", "", {{"text", ConfigValue(std::string("hanzi"))}});
   CHECK(find_utt(hanzi->list(root, {"train"}), "SSB00090002")->text == "我们一起去吃饭");
-  CHECK_THROWS_AS(rt.create<Dataset>("aishell3", "", {{"text", ConfigValue(std::string("both"))}}), UserError);
+  CHECK_THROWS_AS(rt.create<Dataset>("aishell3", "", {{"text", ConfigValue(std::string("both"))}}),
+                  UserError);
   CHECK(rt.create<Dataset>("aidatatang_200zh")->list(root, {}).utterances.size() == 7);
   auto magic = rt.create<Dataset>("magicdata", "", {{"speaker_in_text", ConfigValue(true)}});
   CHECK(find_utt(magic->list(root, {"train"}), "38_5731_20170916101547")->text.rfind("38_5731 ", 0) == 0);
@@ -83,7 +85,8 @@ TEST_CASE("text:mandarin created by name gives MockingBird's ids; path=preproces
   Runtime& rt = runtime();
   auto sentences = load_json("mockingbird/synthesizer/text_frontend.json")["sentences"];
   auto inference = rt.create<TextFrontend>("mandarin");
-  auto preprocess = rt.create<TextFrontend>("mandarin", "", {{"path", ConfigValue(std::string("preprocess"))}});
+  auto preprocess =
+      rt.create<TextFrontend>("mandarin", "", {{"path", ConfigValue(std::string("preprocess"))}});
   CHECK(inference->symbols().size() == 75);
   int checked = 0;
   for (const auto& s : sentences) {
@@ -96,7 +99,8 @@ TEST_CASE("text:mandarin created by name gives MockingBird's ids; path=preproces
     ++checked;
   }
   CHECK(checked == 1);
-  CHECK_THROWS_AS(rt.create<TextFrontend>("mandarin", "", {{"path", ConfigValue(std::string("web"))}}), UserError);
+  CHECK_THROWS_AS(rt.create<TextFrontend>("mandarin", "", {{"path", ConfigValue(std::string("web"))}}),
+                  UserError);
 }
 
 TEST_CASE("voxclone text prints the normalised text and the ids; empty text exits 2 with one line") {

@@ -1,6 +1,5 @@
 // The Mandarin corpus readers on the fixture trees (layouts of the real corpora) and on broken copies.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -45,7 +44,8 @@ void check_against_train_txt(const DatasetListing& l, const std::string& corpus)
 
 // What MockingBird's toolbox browser offers for `folder` (speaker → files) must be what we list.
 void check_toolbox(const DatasetListing& l, const std::string& folder) {
-  auto present = load_json("datasets/expected_reader_outputs.json")["toolbox_browser"]["mockingbird"]["present"];
+  auto present =
+      load_json("datasets/expected_reader_outputs.json")["toolbox_browser"]["mockingbird"]["present"];
   REQUIRE(present.contains(folder));
   std::set<std::string> expected, ours;
   for (auto& [speaker, files] : present[folder].items())
@@ -134,7 +134,7 @@ TEST_CASE("aidatatang_200zh: extracted speakers of all subsets, transcript with 
   // MockingBird's encoder preprocessing of corpus/train: every source it used is listed by us; the ones
   // it dropped are the utterances shorter than 1.6 s.
   auto enc = load_json("datasets/expected_reader_outputs.json")["encoder_preprocess_mockingbird"]
-                      ["preprocess_aidatatang_200zh"];
+                                                               ["preprocess_aidatatang_200zh"];
   std::set<std::string> used;
   for (auto& [spk, v] : enc.items())
     for (auto& s : v["sources"]) used.insert(s[1].get<std::string>());
@@ -186,13 +186,13 @@ TEST_CASE("aishell3: broken lines and files are problems with file and line, the
   }
   write_file(root / "aishell3/train/wav/SSB0001/SSB00010006.wav", "not a wav file");
   write_file(root / "aishell3/train/content.txt",
-             "SSB00010001.wav\t你 ni3 好 hao3\n"       // 1 good
-             "SSB00010002.wav 你 ni3\n"                // 2 no TAB
-             "SSB00010003.wav\t你 ni3 好\n"            // 3 odd token count
-             "SSB00010004.wav\t你 ni 好 hao3\n"        // 4 no tone digit
-             "\n"                                      // 5 blank: ignored
-             "SSB00019999.wav\t你 ni3\n"               // 6 no audio
-             "SSB00010006.wav\t你 ni3\n");             // 7 audio with a broken header
+             "SSB00010001.wav\t你 ni3 好 hao3\n"  // 1 good
+             "SSB00010002.wav 你 ni3\n"           // 2 no TAB
+             "SSB00010003.wav\t你 ni3 好\n"       // 3 odd token count
+             "SSB00010004.wav\t你 ni 好 hao3\n"   // 4 no tone digit
+             "\n"                                 // 5 blank: ignored
+             "SSB00019999.wav\t你 ni3\n"          // 6 no audio
+             "SSB00010006.wav\t你 ni3\n");        // 7 audio with a broken header
   DatasetListing l = list_aishell3((root / "aishell3").string(), {});
   INFO(problems_text(l));
   CHECK(l.utterances.size() == 6);
@@ -242,9 +242,9 @@ TEST_CASE("magicdata: header, field counts and speaker folders are checked line 
   fs::copy_file(wav, c / "train/1_1/1_1_2.wav");
   fs::copy_file(wav, c / "train/1_1/1_1_3.wav");
   write_file(c / "train/TRANS.txt",
-             "1_1_1.wav\t1_1\t[FIL]你好\n"  // 1 no header (still read as data)
-             "1_1_2.wav\t1_1\n"             // 2 two fields
-             "1_1_3.wav\t2_2\t世界\n"       // 3 speaker differs from the folder
+             "1_1_1.wav\t1_1\t[FIL]你好\n"   // 1 no header (still read as data)
+             "1_1_2.wav\t1_1\n"              // 2 two fields
+             "1_1_3.wav\t2_2\t世界\n"        // 3 speaker differs from the folder
              "1_1_9.wav\t1_1\t没有音频\n");  // 4 no audio
   DatasetListing l = list_magicdata(root.string(), {"train"});
   INFO(problems_text(l));

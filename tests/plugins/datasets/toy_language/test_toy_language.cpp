@@ -1,7 +1,6 @@
 // Follows docs/adding-a-language.md once for real: the toy pack, loaded from its own folder, gives a
 // dataset:toy reader and a text:toy frontend through the ordinary runtime.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 
@@ -35,7 +34,8 @@ TEST_CASE("dataset:toy lists a corpus and reports a bad line") {
   fs::path root = vctest::scratch_dir("toy_corpus");
   fs::create_directories(root / "alice");
   std::ofstream(root / "alice" / "a1.wav") << "RIFF";
-  std::ofstream(root / "transcripts.txt") << "alice/a1|Hello there\nno separator here\nbob/b1|Missing audio\n";
+  std::ofstream(root / "transcripts.txt")
+      << "alice/a1|Hello there\nno separator here\nbob/b1|Missing audio\n";
   auto ds = runtime_with_toy().create<Dataset>("toy");
   DatasetListing l = ds->list(root.string(), {});
   REQUIRE(l.utterances.size() == 1);

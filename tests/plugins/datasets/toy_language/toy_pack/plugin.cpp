@@ -56,8 +56,10 @@ class ToyText : public TextFrontend {
     for (unsigned char c : text) {
       char l = char(std::tolower(c));
       bool keep = (l >= 'a' && l <= 'z') || (keep_digits_ && l >= '0' && l <= '9');
-      if (keep) out += l;
-      else if (std::isspace(c) && !out.empty() && out.back() != ' ') out += ' ';
+      if (keep)
+        out += l;
+      else if (std::isspace(c) && !out.empty() && out.back() != ' ')
+        out += ' ';
     }
     while (!out.empty() && out.back() == ' ') out.pop_back();
     return out;
