@@ -98,6 +98,7 @@ Value load_zip(const ByteSource& src) {
   std::string pickle = read_zip_entry(src, *pkl, kMaxPickleBytes);
 
   std::unordered_map<std::string, Value> storages;
+  uint64_t total_bytes = 0;  // real storages are disjoint records, so together they fit in the file
   PersistentLoad persistent_load = [&](const Value& pid) -> Value {
     StorageRef r = parse_pid(pid, 5, where);
     auto it = storages.find(r.key);
@@ -114,6 +115,8 @@ Value load_zip(const ByteSource& src) {
     if (e->size != nbytes || e->compressed_size != nbytes)
       throw UserError(where + ": storage data/" + r.key + " holds " + std::to_string(e->size) + " bytes, its id says " +
                       std::to_string(nbytes));
+    total_bytes += nbytes;
+    if (total_bytes > src.size()) throw UserError(where + ": storages overlap (more bytes than the file holds)");
     at::Tensor t = at::empty({r.numel}, at::TensorOptions().dtype(r.dtype));
     src.read_at(e->data_offset, t.data_ptr(), static_cast<std::size_t>(nbytes));
     if (big_endian) swap_bytes(t.data_ptr(), r.numel, at::elementSize(r.dtype));
@@ -154,11 +157,14 @@ Value load_legacy(const ByteSource& src) {
   std::unordered_map<std::string, Root> roots;
   std::unordered_map<std::string, Value> views;
   const uint64_t file_size = buf.size();
+  uint64_t total_bytes = 0;  // every storage's bytes follow in the file, so together they fit in it
   PersistentLoad persistent_load = [&](const Value& pid) -> Value {
     StorageRef r = parse_pid(pid, 6, where);
     auto it = roots.find(r.key);
     if (it == roots.end()) {
-      if (storage_bytes(r, where) > file_size) throw UserError(where + ": storage " + r.key + " larger than the file");
+      uint64_t nbytes = storage_bytes(r, where);
+      if (nbytes > file_size - total_bytes) throw UserError(where + ": storage " + r.key + " larger than the file");
+      total_bytes += nbytes;
       it = roots.emplace(r.key, Root{at::empty({r.numel}, at::TensorOptions().dtype(r.dtype))}).first;
     } else if (it->second.t.scalar_type() != r.dtype || it->second.t.numel() != r.numel) {
       throw UserError(where + ": storage " + r.key + " used with different types or sizes");

@@ -216,3 +216,30 @@ TEST_CASE("seeded random corruption of a valid archive never escapes as anything
   CHECK(loaded + rejected == 3000);
   CHECK(rejected > 100);  // flips in the pickle or headers are noticed; flips in tensor data are not
 }
+
+TEST_CASE("storages that together claim more bytes than the file are refused before allocation") {
+  // Three storages of 16384 floats; entries data/1 and data/2 are then re-pointed at data/0's bytes, so the
+  // file holds 64 KiB of data while its storages claim 192 KiB (an allocation amplifier if unchecked).
+  const int32_t n = 16384;
+  std::string big(static_cast<std::size_t>(n) * 4, '\0');
+  auto tensor_with_key = [&](char key) {
+    std::string t = P().tensor(n, 0, {n}, {1}).b;
+    t.replace(t.find(std::string("X\x01\x00\x00\x00" "0", 6)), 6, std::string("X\x01\x00\x00\x00", 5) + key);
+    return t;
+  };
+  std::string pickle = P().proto(2).op('(').b + tensor_with_key('0') + tensor_with_key('1') + tensor_with_key('2') + "l.";
+  auto ok = zip_of({{"archive/data.pkl", pickle}, {"archive/data/0", big}, {"archive/data/1", big}, {"archive/data/2", big}});
+  auto loaded = ck::load_from_memory(ok.data(), ok.size());
+  REQUIRE(loaded.elements().size() == 3);
+  // Rebuild with tiny data/1 and data/2, then patch their central entries to data/0's offset and size.
+  auto small = zip_of({{"archive/data.pkl", pickle}, {"archive/data/0", big}, {"archive/data/1", "x"}, {"archive/data/2", "y"}});
+  std::vector<std::size_t> central;
+  for (std::size_t i = 0; i + 4 < small.size(); ++i)
+    if (std::memcmp(&small[i], "PK\x01\x02", 4) == 0) central.push_back(i);
+  REQUIRE(central.size() == 4);
+  for (int e : {2, 3}) {
+    std::memcpy(&small[central[e] + 42], &small[central[1] + 42], 4);  // local header offset
+    std::memcpy(&small[central[e] + 20], &small[central[1] + 20], 8);  // compressed and uncompressed size
+  }
+  CHECK(contains(refused(small), "more bytes than the file holds"));
+}
