@@ -17,8 +17,11 @@ struct ConvertArgs {
 
 void setup_convert(CLI::App& app) {
   auto args = std::make_shared<ConvertArgs>();
-  auto* cmd = app.add_subcommand("convert", "Re-write a PyTorch checkpoint (zip or legacy format) in the zip format");
-  cmd->add_option("IN", args->in, "Checkpoint to read (torch.save file)")->required()->check(CLI::ExistingFile);
+  auto* cmd =
+      app.add_subcommand("convert", "Re-write a PyTorch checkpoint (zip or legacy format) in the zip format");
+  cmd->add_option("IN", args->in, "Checkpoint to read (torch.save file)")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("OUT", args->out, "Checkpoint to write (zip format, readable by torch.load)")->required();
   cmd->callback([args] {
     ckpt::Value root = ckpt::load(args->in);

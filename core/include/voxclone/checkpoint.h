@@ -1,15 +1,17 @@
-// PyTorch checkpoints (torch.save, zip and legacy formats) read and written without Python or torch::pickle_load.
+// PyTorch checkpoints (torch.save, zip and legacy formats) read and written without Python or
+// torch::pickle_load.
 //
 // Usage:
 //   auto ckpt = voxclone::ckpt::load("encoder.pt");              // any torch.save file, storages on CPU
 //   int64_t step = ckpt.at("step").as_int();
 //   auto params = voxclone::ckpt::flatten_state_dict(ckpt.at("model_state"));   // name -> tensor, in order
 //   voxclone::ckpt::load_into_module(model, ckpt.at("model_state"));          // throws listing every problem
-//   voxclone::ckpt::save("out.pt", ckpt);                        // zip format, readable by Python's torch.load
+//   voxclone::ckpt::save("out.pt", ckpt);                        // zip format, readable by Python's
+//   torch.load
 //
 // Reading never executes anything: the pickle machine only knows the globals torch.save emits for tensors,
-// state dicts and optimizer states; any other global, a malformed or truncated file, a tensor view outside its
-// storage, absurd sizes or nesting raise voxclone::UserError naming the file and the problem.
+// state dicts and optimizer states; any other global, a malformed or truncated file, a tensor view outside
+// its storage, absurd sizes or nesting raise voxclone::UserError naming the file and the problem.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -61,7 +63,7 @@ class Value {
   const std::string& as_str() const;
   const at::Tensor& as_tensor() const;
   const std::vector<Value>& elements() const;  ///< list or tuple
-  const Items& items() const;                   ///< dict, in insertion order
+  const Items& items() const;                  ///< dict, in insertion order
 
   /// Dict lookup by string key: nullptr when absent (or when this is not a dict).
   const Value* find(const std::string& key) const;
@@ -88,15 +90,16 @@ Value load_from_memory(const void* data, std::size_t size, const std::string& na
 
 /// Writes `root` in torch's zip format (protocol 2 pickle, archive/data.pkl, archive/data/N, version 3)
 /// atomically (temporary file + rename). Tensors sharing a storage are written once and stay views.
-/// Supported: None, bool, int, float, str, tensor (float32/16, bfloat16, float64, int64/32/16/8, uint8, bool),
-/// list, tuple, dict and OrderedDict. Non-CPU tensors are copied to the CPU first.
+/// Supported: None, bool, int, float, str, tensor (float32/16, bfloat16, float64, int64/32/16/8, uint8,
+/// bool), list, tuple, dict and OrderedDict. Non-CPU tensors are copied to the CPU first.
 void save(const std::string& path, const Value& root);
 /// The same into a byte buffer.
 std::vector<char> save_to_memory(const Value& root);
 
 /// (name, tensor) for every tensor under `v`, depth first in order; nested keys joined with '.', list and
 /// tuple elements named by index. `prefix` is prepended (with a '.' when non-empty).
-std::vector<std::pair<std::string, at::Tensor>> flatten_state_dict(const Value& v, const std::string& prefix = "");
+std::vector<std::pair<std::string, at::Tensor>> flatten_state_dict(const Value& v,
+                                                                   const std::string& prefix = "");
 
 /// What load_into_module found.
 struct LoadReport {

@@ -13,7 +13,9 @@ namespace {
 
 using Kind = Value::Kind;
 
-bool has(const Value* sd, const std::string& key) { return sd && sd->find(key) && sd->find(key)->is_tensor(); }
+bool has(const Value* sd, const std::string& key) {
+  return sd && sd->find(key) && sd->find(key)->is_tensor();
+}
 
 const Value* dict_at(const Value& root, const char* key) {
   const Value* v = root.find(key);
@@ -27,8 +29,8 @@ std::string recognise(const Value& root) {
   if (has(ms, "similarity_weight") && has(ms, "lstm.weight_ih_l0") && has(ms, "linear.weight")) {
     const at::Tensor& w = ms->at("lstm.weight_ih_l0").as_tensor();
     std::ostringstream os;
-    os << "RTVC GE2E speaker encoder (model_state: LSTM " << (w.dim() == 2 ? w.size(0) / 4 : 0)
-       << " hidden, " << (w.dim() == 2 ? w.size(1) : 0) << " mel channels";
+    os << "RTVC GE2E speaker encoder (model_state: LSTM " << (w.dim() == 2 ? w.size(0) / 4 : 0) << " hidden, "
+       << (w.dim() == 2 ? w.size(1) : 0) << " mel channels";
     int layers = 0;
     while (has(ms, "lstm.weight_ih_l" + std::to_string(layers))) ++layers;
     os << ", " << layers << " layers)";
@@ -53,40 +55,54 @@ std::string recognise(const Value& root) {
   const Value* g = dict_at(root, "generator");
   if (g && (has(g, "conv_pre.weight_v") || has(g, "conv_pre.weight")) && has(g, "conv_post.bias")) {
     int ups = 0;
-    while (has(g, "ups." + std::to_string(ups) + ".weight_v") || has(g, "ups." + std::to_string(ups) + ".weight"))
+    while (has(g, "ups." + std::to_string(ups) + ".weight_v") ||
+           has(g, "ups." + std::to_string(ups) + ".weight"))
       ++ups;
     std::ostringstream os;
     os << "MockingBird HiFi-GAN generator (generator: " << ups << " upsampling stages, weight norm "
        << (has(g, "conv_pre.weight_v") ? "on" : "removed") << ")";
     return os.str();
   }
-  if (root.find("mpd") || root.find("msd")) return "MockingBird HiFi-GAN discriminator/optimizer state (do_*)";
+  if (root.find("mpd") || root.find("msd"))
+    return "MockingBird HiFi-GAN discriminator/optimizer state (do_*)";
   return "unknown layout";
 }
 
 std::string scalar_text(const Value& v) {
   std::ostringstream os;
   switch (v.kind()) {
-    case Kind::None: return "None";
-    case Kind::Bool: return v.as_bool() ? "True" : "False";
-    case Kind::Int: return std::to_string(v.as_int());
-    case Kind::Float: os << v.as_float(); return os.str();
-    case Kind::Str: return "'" + v.as_str() + "'";
+    case Kind::None:
+      return "None";
+    case Kind::Bool:
+      return v.as_bool() ? "True" : "False";
+    case Kind::Int:
+      return std::to_string(v.as_int());
+    case Kind::Float:
+      os << v.as_float();
+      return os.str();
+    case Kind::Str:
+      return "'" + v.as_str() + "'";
     case Kind::Tensor: {
       const at::Tensor& t = v.as_tensor();
       os << "tensor " << tensor_summary(t);
       if (t.numel() == 1) {
-        if (t.is_floating_point()) os << " = " << t.item<double>();
-        else if (t.scalar_type() == at::kBool) os << " = " << (t.item<bool>() ? "True" : "False");
-        else os << " = " << t.item<int64_t>();
+        if (t.is_floating_point())
+          os << " = " << t.item<double>();
+        else if (t.scalar_type() == at::kBool)
+          os << " = " << (t.item<bool>() ? "True" : "False");
+        else
+          os << " = " << t.item<int64_t>();
       }
       return os.str();
     }
-    default: return "";
+    default:
+      return "";
   }
 }
 
-bool is_leaf(const Value& v) { return v.kind() != Kind::Dict && v.kind() != Kind::List && v.kind() != Kind::Tuple; }
+bool is_leaf(const Value& v) {
+  return v.kind() != Kind::Dict && v.kind() != Kind::List && v.kind() != Kind::Tuple;
+}
 
 void print(const Value& v, const std::string& indent, int depth, std::ostringstream& os) {
   if (depth > 512) throw UserError("checkpoint tree too deep to print");
@@ -95,7 +111,8 @@ void print(const Value& v, const std::string& indent, int depth, std::ostringstr
       os << indent << label << ": " << scalar_text(c) << "\n";
     } else {
       std::size_t n = c.kind() == Kind::Dict ? c.items().size() : c.elements().size();
-      const char* what = c.kind() == Kind::Dict ? (c.ordered() ? "OrderedDict" : "dict") : Value::kind_name(c.kind());
+      const char* what =
+          c.kind() == Kind::Dict ? (c.ordered() ? "OrderedDict" : "dict") : Value::kind_name(c.kind());
       // Short all-scalar lists and tuples (betas, params) print on one line.
       bool flat = c.kind() != Kind::Dict && n <= 32;
       if (flat)
@@ -111,7 +128,8 @@ void print(const Value& v, const std::string& indent, int depth, std::ostringstr
     }
   };
   if (v.kind() == Kind::Dict) {
-    for (const auto& [k, c] : v.items()) child(k.kind() == Kind::Str ? k.as_str() : std::to_string(k.as_int()), c);
+    for (const auto& [k, c] : v.items())
+      child(k.kind() == Kind::Str ? k.as_str() : std::to_string(k.as_int()), c);
   } else if (v.kind() == Kind::List || v.kind() == Kind::Tuple) {
     const auto& e = v.elements();
     for (std::size_t i = 0; i < e.size(); ++i) child("[" + std::to_string(i) + "]", e[i]);
@@ -140,7 +158,8 @@ std::string describe_checkpoint(const std::string& path) {
     FileSource src(path);
     unsigned char h[2] = {0, 0};
     if (src.size() >= 2) src.read_at(0, h, 2);
-    format = (h[0] == 'P' && h[1] == 'K') ? "PyTorch zip archive (torch >= 1.6)" : "PyTorch legacy serialization";
+    format =
+        (h[0] == 'P' && h[1] == 'K') ? "PyTorch zip archive (torch >= 1.6)" : "PyTorch legacy serialization";
   }
   Value root = load(path);
   auto tensors = flatten_state_dict(root);

@@ -40,7 +40,8 @@ StorageRef parse_pid(const Value& pid, std::size_t arity, const std::string& whe
   if (e[0].kind() != Kind::Str || e[0].as_str() != "storage")
     throw UserError(where + ": persistent id of an unknown kind");
   auto* cls = ValueAccess::node(e[1]);
-  if (!cls || cls->hidden != Hidden::Global) throw UserError(where + ": persistent id without a storage class");
+  if (!cls || cls->hidden != Hidden::Global)
+    throw UserError(where + ": persistent id without a storage class");
   StorageRef r;
   std::string cname = cls->s.substr(cls->s.rfind('.') + 1);
   if (!storage_dtype(cname, r.dtype)) throw UserError(where + ": '" + cls->s + "' is not a storage class");
@@ -83,8 +84,10 @@ Value load_zip(const ByteSource& src) {
   bool big_endian = false;
   if (const ZipEntry* bo = record("byteorder")) {
     std::string s = read_zip_entry(src, *bo, 16);
-    if (s == "big") big_endian = true;
-    else if (s != "little") throw UserError(where + ": unknown byteorder '" + s + "'");
+    if (s == "big")
+      big_endian = true;
+    else if (s != "little")
+      throw UserError(where + ": unknown byteorder '" + s + "'");
   }
   const ZipEntry* ver = record("version");
   if (!ver) ver = record(".data/version");
@@ -113,10 +116,11 @@ Value load_zip(const ByteSource& src) {
     if (e->method != 0) throw UserError(where + ": storage record data/" + r.key + " is compressed");
     uint64_t nbytes = storage_bytes(r, where);
     if (e->size != nbytes || e->compressed_size != nbytes)
-      throw UserError(where + ": storage data/" + r.key + " holds " + std::to_string(e->size) + " bytes, its id says " +
-                      std::to_string(nbytes));
+      throw UserError(where + ": storage data/" + r.key + " holds " + std::to_string(e->size) +
+                      " bytes, its id says " + std::to_string(nbytes));
     total_bytes += nbytes;
-    if (total_bytes > src.size()) throw UserError(where + ": storages overlap (more bytes than the file holds)");
+    if (total_bytes > src.size())
+      throw UserError(where + ": storages overlap (more bytes than the file holds)");
     at::Tensor t = at::empty({r.numel}, at::TensorOptions().dtype(r.dtype));
     src.read_at(e->data_offset, t.data_ptr(), static_cast<std::size_t>(nbytes));
     if (big_endian) swap_bytes(t.data_ptr(), r.numel, at::elementSize(r.dtype));
@@ -148,7 +152,8 @@ Value load_legacy(const ByteSource& src) {
     throw UserError(where + ": unsupported legacy protocol version");
   Value sys_info = next("sys_info", nullptr, false);
   bool big_endian = false;
-  if (const Value* le = sys_info.find("little_endian")) big_endian = le->kind() == Kind::Bool && !le->as_bool();
+  if (const Value* le = sys_info.find("little_endian"))
+    big_endian = le->kind() == Kind::Bool && !le->as_bool();
 
   struct Root {
     at::Tensor t;
@@ -163,7 +168,8 @@ Value load_legacy(const ByteSource& src) {
     auto it = roots.find(r.key);
     if (it == roots.end()) {
       uint64_t nbytes = storage_bytes(r, where);
-      if (nbytes > file_size - total_bytes) throw UserError(where + ": storage " + r.key + " larger than the file");
+      if (nbytes > file_size - total_bytes)
+        throw UserError(where + ": storage " + r.key + " larger than the file");
       total_bytes += nbytes;
       it = roots.emplace(r.key, Root{at::empty({r.numel}, at::TensorOptions().dtype(r.dtype))}).first;
     } else if (it->second.t.scalar_type() != r.dtype || it->second.t.numel() != r.numel) {
@@ -199,7 +205,8 @@ Value load_legacy(const ByteSource& src) {
     for (int i = 0; i < 8; ++i) n |= static_cast<uint64_t>(buf[pos + (big_endian ? 7 - i : i)]) << (8 * i);
     pos += 8;
     if (n != static_cast<uint64_t>(t.numel()))
-      throw UserError(where + ": storage " + k.as_str() + " size " + std::to_string(n) + " differs from its id");
+      throw UserError(where + ": storage " + k.as_str() + " size " + std::to_string(n) +
+                      " differs from its id");
     std::size_t nbytes = static_cast<std::size_t>(t.numel()) * at::elementSize(t.scalar_type());
     if (buf.size() - pos < nbytes) throw UserError(where + ": truncated in storage " + k.as_str());
     if (nbytes) std::memcpy(t.data_ptr(), buf.data() + pos, nbytes);
@@ -231,7 +238,8 @@ Value load_source(const ByteSource& src) {
         return std::memcmp(magic, "ustar", 5) == 0;
       }())
     throw UserError(where + ": tar-based torch.save files (PyTorch < 0.4) are not supported");
-  throw UserError(where + ": not a PyTorch checkpoint (neither a torch zip archive nor a legacy torch.save file)");
+  throw UserError(where +
+                  ": not a PyTorch checkpoint (neither a torch zip archive nor a legacy torch.save file)");
 }
 
 }  // namespace
@@ -262,7 +270,8 @@ bool is_torch_checkpoint(const std::string& path) {
       return slash != std::string::npos && name.compare(slash + 1, std::string::npos, "data.pkl") == 0;
     }
     // Legacy: PROTO n, then LONG1 of 10 bytes holding the magic number 0x1950a86a20f9469cfc6c.
-    static const unsigned char magic[] = {0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19};
+    static const unsigned char magic[] = {0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46,
+                                          0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19};
     if (h[0] == 0x80 && n >= 2 + sizeof magic) {
       std::size_t off = 2;
       if (h[off] == 0x95) off += 9;  // FRAME (protocol 4+)

@@ -1,4 +1,5 @@
-// load_into_module: copies a checkpoint's state dict into a torch::nn::Module's parameters and buffers by name.
+// load_into_module: copies a checkpoint's state dict into a torch::nn::Module's parameters and buffers by
+// name.
 #include <torch/nn/module.h>
 
 #include <map>
@@ -29,7 +30,8 @@ LoadReport load_into_module(torch::nn::Module& module, const Value& state_dict, 
     }
     const at::Tensor& src = it->second;
     if (src.sizes() != dst.sizes() || src.scalar_type() != dst.scalar_type()) {
-      report.mismatched.push_back(name + ": checkpoint " + tensor_summary(src) + " vs module " + tensor_summary(dst));
+      report.mismatched.push_back(name + ": checkpoint " + tensor_summary(src) + " vs module " +
+                                  tensor_summary(dst));
       continue;
     }
     copies.emplace_back(dst, src);

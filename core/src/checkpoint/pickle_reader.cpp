@@ -1,4 +1,4 @@
-// Restricted unpickler for torch.save data: opcode loop, allow-listed globals, tensor rebuild, tree checks.
+// Restricted unpickler for torch.save data: the opcode loop, allow-listed globals and tensor rebuilding.
 #include "checkpoint/pickle_reader.h"
 
 #include <ATen/ATen.h>
@@ -17,77 +17,33 @@ using Node = Value::Node;
 using Kind = Value::Kind;
 
 // What an allow-listed GLOBAL resolves to.
-enum class Callable { OrderedDict, RebuildTensorV2, RebuildTensor, RebuildParameter, RebuildParameterState,
-                      Storage, Size, Device, Set };
+enum class Callable {
+  OrderedDict,
+  RebuildTensorV2,
+  RebuildTensor,
+  RebuildParameter,
+  RebuildParameterState,
+  Storage,
+  Size,
+  Device,
+  Set
+};
 
 struct GlobalInfo {
   Callable c;
   at::ScalarType dtype = at::kByte;
 };
 
-const std::unordered_map<std::string, at::ScalarType>& storage_types() {
-  static const std::unordered_map<std::string, at::ScalarType> m = {
-      {"FloatStorage", at::kFloat},   {"HalfStorage", at::kHalf},   {"BFloat16Storage", at::kBFloat16},
-      {"DoubleStorage", at::kDouble}, {"LongStorage", at::kLong},   {"IntStorage", at::kInt},
-      {"ShortStorage", at::kShort},   {"CharStorage", at::kChar},   {"ByteStorage", at::kByte},
-      {"BoolStorage", at::kBool},     {"UntypedStorage", at::kByte}};
-  return m;
-}
-
 const std::unordered_map<std::string, std::string>& dtype_objects() {
   static const std::unordered_map<std::string, std::string> m = {
-      {"float32", "float32"}, {"float", "float32"},   {"float16", "float16"}, {"half", "float16"},
-      {"bfloat16", "bfloat16"}, {"float64", "float64"}, {"double", "float64"}, {"int64", "int64"},
-      {"long", "int64"},     {"int32", "int32"},     {"int", "int32"},       {"int16", "int16"},
-      {"short", "int16"},    {"int8", "int8"},       {"uint8", "uint8"},     {"bool", "bool"}};
+      {"float32", "float32"},   {"float", "float32"},   {"float16", "float16"}, {"half", "float16"},
+      {"bfloat16", "bfloat16"}, {"float64", "float64"}, {"double", "float64"},  {"int64", "int64"},
+      {"long", "int64"},        {"int32", "int32"},     {"int", "int32"},       {"int16", "int16"},
+      {"short", "int16"},       {"int8", "int8"},       {"uint8", "uint8"},     {"bool", "bool"}};
   return m;
 }
 
-bool checked_add(int64_t a, int64_t b, int64_t& out) { return !__builtin_add_overflow(a, b, &out); }
-bool checked_mul(int64_t a, int64_t b, int64_t& out) { return !__builtin_mul_overflow(a, b, &out); }
-
 }  // namespace
-
-bool storage_dtype(const std::string& cls, at::ScalarType& out) {
-  auto it = storage_types().find(cls);
-  if (it == storage_types().end()) return false;
-  out = it->second;
-  return true;
-}
-
-Value make_storage_node(const std::string& key, at::Tensor storage) {
-  auto n = std::make_shared<Node>();
-  n->hidden = Hidden::Storage;
-  n->s = key;
-  n->t = std::move(storage);
-  return ValueAccess::make(std::move(n));
-}
-
-at::Tensor make_view(const at::Tensor& storage, int64_t offset, const std::vector<int64_t>& sizes,
-                     const std::vector<int64_t>& strides, const std::string& where) {
-  if (sizes.size() != strides.size()) throw UserError(where + ": tensor sizes and strides differ in rank");
-  if (offset < 0) throw UserError(where + ": negative storage offset");
-  const int64_t n = storage.numel();
-  int64_t numel = 1, last = offset;
-  for (std::size_t d = 0; d < sizes.size(); ++d) {
-    if (sizes[d] < 0 || strides[d] < 0) throw UserError(where + ": negative tensor size or stride");
-    if (!checked_mul(numel, sizes[d], numel)) throw UserError(where + ": tensor size overflows");
-  }
-  if (numel == 0) {
-    if (offset > n) throw UserError(where + ": tensor offset past the end of its storage");
-  } else {
-    for (std::size_t d = 0; d < sizes.size(); ++d) {
-      int64_t span;
-      if (!checked_mul(sizes[d] - 1, strides[d], span) || !checked_add(last, span, last))
-        throw UserError(where + ": tensor extent overflows");
-    }
-    if (last >= n)
-      throw UserError(where + ": tensor view (offset " + std::to_string(offset) + ", last element " +
-                      std::to_string(last) + ") lies outside its storage of " + std::to_string(n) + " elements");
-  }
-  // `storage` may itself be a slice of a larger buffer (legacy storage views): offsets are relative to it.
-  return storage.as_strided(sizes, strides, storage.storage_offset() + offset);
-}
 
 struct Unpickler::Impl {
   Unpickler& u;
@@ -219,7 +175,8 @@ struct Unpickler::Impl {
     }
     if ((module == "builtins" || module == "__builtin__") && (name == "set" || name == "frozenset"))
       return g(Callable::Set);
-    fail("refusing to load global '" + module + "." + name + "' (not a tensor, state-dict or optimizer type)");
+    fail("refusing to load global '" + module + "." + name +
+         "' (not a tensor, state-dict or optimizer type)");
   }
 
   static Callable callable_of(const Value& v) { return static_cast<Callable>(ValueAccess::node(v)->i); }
@@ -247,8 +204,8 @@ struct Unpickler::Impl {
     auto sizes = int_tuple(a[2], "tensor size");
     auto strides = int_tuple(a[3], "tensor stride");
     const at::Tensor& storage = ValueAccess::node(a[0])->t;
-    return Value(make_view(storage, a[1].as_int(), sizes, strides, u.where_ + ": storage " +
-                                                                  ValueAccess::node(a[0])->s));
+    return Value(make_view(storage, a[1].as_int(), sizes, strides,
+                           u.where_ + ": storage " + ValueAccess::node(a[0])->s));
   }
 
   Value reduce(const Value& fn, const Value& args) {
@@ -320,7 +277,8 @@ struct Unpickler::Impl {
     if (kv.size() % 2) fail("SETITEMS with an odd number of items");
     for (std::size_t i = 0; i < kv.size(); i += 2) {
       if (kv[i].kind() != Kind::Str && kv[i].kind() != Kind::Int)
-        fail(std::string("dict key of type ") + Value::kind_name(kv[i].kind()) + " (only str and int are supported)");
+        fail(std::string("dict key of type ") + Value::kind_name(kv[i].kind()) +
+             " (only str and int are supported)");
       d.set(kv[i], kv[i + 1]);
     }
   }
@@ -340,21 +298,43 @@ struct Unpickler::Impl {
           if (p < 2 || p > 5) fail("unsupported pickle protocol " + std::to_string(p));
           break;
         }
-        case 0x95: take(8); break;  // FRAME: framing is only a read-ahead hint
-        case '.': {                 // STOP
+        case 0x95:
+          take(8);
+          break;     // FRAME: framing is only a read-ahead hint
+        case '.': {  // STOP
           if (stack.size() != 1 || !marks.empty()) fail("pickle ended with a malformed stack");
           return pop();
         }
-        case '(': marks.push_back(stack.size()); break;
-        case '0': pop(); break;
-        case '1': pop_mark(); break;
-        case '2': push(top()); break;
-        case 'N': push(Value()); break;
-        case 0x88: push(Value(true)); break;
-        case 0x89: push(Value(false)); break;
-        case 'J': push(Value(static_cast<int64_t>(static_cast<int32_t>(le(4))))); break;
-        case 'K': push(Value(static_cast<int64_t>(le(1)))); break;
-        case 'M': push(Value(static_cast<int64_t>(le(2)))); break;
+        case '(':
+          marks.push_back(stack.size());
+          break;
+        case '0':
+          pop();
+          break;
+        case '1':
+          pop_mark();
+          break;
+        case '2':
+          push(top());
+          break;
+        case 'N':
+          push(Value());
+          break;
+        case 0x88:
+          push(Value(true));
+          break;
+        case 0x89:
+          push(Value(false));
+          break;
+        case 'J':
+          push(Value(static_cast<int64_t>(static_cast<int32_t>(le(4)))));
+          break;
+        case 'K':
+          push(Value(static_cast<int64_t>(le(1))));
+          break;
+        case 'M':
+          push(Value(static_cast<int64_t>(le(2))));
+          break;
         case 0x8a: {  // LONG1
           std::size_t n = le(1);
           push(int_from_le(take(n), n));
@@ -375,37 +355,67 @@ struct Unpickler::Impl {
           push(Value(d));
           break;
         }
-        case 'X': case 'T': case 'B': {  // BINUNICODE, BINSTRING, BINBYTES
+        case 'X':
+        case 'T':
+        case 'B': {  // BINUNICODE, BINSTRING, BINBYTES
           uint64_t n = le(4);
           if (op == 'T' && n > 0x7FFFFFFF) fail("negative string length");
           push(Value(std::string(reinterpret_cast<const char*>(take(n)), n)));
           break;
         }
-        case 0x8c: case 'U': case 'C': {  // SHORT_BINUNICODE, SHORT_BINSTRING, SHORT_BINBYTES
+        case 0x8c:
+        case 'U':
+        case 'C': {  // SHORT_BINUNICODE, SHORT_BINSTRING, SHORT_BINBYTES
           std::size_t n = le(1);
           push(Value(std::string(reinterpret_cast<const char*>(take(n)), n)));
           break;
         }
-        case 0x8d: case 0x8e: {  // BINUNICODE8, BINBYTES8
+        case 0x8d:
+        case 0x8e: {  // BINUNICODE8, BINBYTES8
           uint64_t n = le(8);
           if (n > u.size_) fail("string longer than the pickle");
           push(Value(std::string(reinterpret_cast<const char*>(take(n)), n)));
           break;
         }
-        case ']': push(ValueAccess::make(container(Kind::List))); break;
-        case ')': push(make_tuple({})); break;
-        case '}': push(ValueAccess::make(container(Kind::Dict))); break;
-        case 0x8f: push(ValueAccess::make(container(Kind::List))); break;  // EMPTY_SET: sets load as lists
+        case ']':
+          push(ValueAccess::make(container(Kind::List)));
+          break;
+        case ')':
+          push(make_tuple({}));
+          break;
+        case '}':
+          push(ValueAccess::make(container(Kind::Dict)));
+          break;
+        case 0x8f:
+          push(ValueAccess::make(container(Kind::List)));
+          break;  // EMPTY_SET: sets load as lists
         case 'l': {
           auto n = container(Kind::List);
           n->elems = pop_mark();
           push(ValueAccess::make(n));
           break;
         }
-        case 't': push(make_tuple(pop_mark())); break;
-        case 0x85: { auto a = pop(); push(make_tuple({a})); break; }
-        case 0x86: { auto b = pop(); auto a = pop(); push(make_tuple({a, b})); break; }
-        case 0x87: { auto c = pop(); auto b = pop(); auto a = pop(); push(make_tuple({a, b, c})); break; }
+        case 't':
+          push(make_tuple(pop_mark()));
+          break;
+        case 0x85: {
+          auto a = pop();
+          push(make_tuple({a}));
+          break;
+        }
+        case 0x86: {
+          auto b = pop();
+          auto a = pop();
+          push(make_tuple({a, b}));
+          break;
+        }
+        case 0x87: {
+          auto c = pop();
+          auto b = pop();
+          auto a = pop();
+          push(make_tuple({a, b, c}));
+          break;
+        }
         case 'd': {
           auto kv = pop_mark();
           Value d = ValueAccess::make(container(Kind::Dict));
@@ -413,16 +423,35 @@ struct Unpickler::Impl {
           push(d);
           break;
         }
-        case 'a': { std::vector<Value> v{pop()}; append_items(top(), v); break; }
-        case 'e': case 0x90: { auto v = pop_mark(); append_items(top(), v); break; }  // APPENDS, ADDITEMS
+        case 'a': {
+          std::vector<Value> v{pop()};
+          append_items(top(), v);
+          break;
+        }
+        case 'e':
+        case 0x90: {
+          auto v = pop_mark();
+          append_items(top(), v);
+          break;
+        }             // APPENDS, ADDITEMS
         case 0x91: {  // FROZENSET
           auto n = container(Kind::List);
           n->elems = pop_mark();
           push(ValueAccess::make(n));
           break;
         }
-        case 's': { auto v = pop(); auto k = pop(); std::vector<Value> kv{k, v}; set_items(top(), kv); break; }
-        case 'u': { auto kv = pop_mark(); set_items(top(), kv); break; }
+        case 's': {
+          auto v = pop();
+          auto k = pop();
+          std::vector<Value> kv{k, v};
+          set_items(top(), kv);
+          break;
+        }
+        case 'u': {
+          auto kv = pop_mark();
+          set_items(top(), kv);
+          break;
+        }
         case 'c': {
           std::string module = line();
           std::string name = line();
@@ -456,11 +485,21 @@ struct Unpickler::Impl {
           push(s);
           break;
         }
-        case 'q': memo_put(le(1)); break;
-        case 'r': memo_put(le(4)); break;
-        case 0x94: memo_put(memo.size()); break;  // MEMOIZE
-        case 'h': memo_get(le(1)); break;
-        case 'j': memo_get(le(4)); break;
+        case 'q':
+          memo_put(le(1));
+          break;
+        case 'r':
+          memo_put(le(4));
+          break;
+        case 0x94:
+          memo_put(memo.size());
+          break;  // MEMOIZE
+        case 'h':
+          memo_get(le(1));
+          break;
+        case 'j':
+          memo_get(le(4));
+          break;
         default: {
           static const char* hex = "0123456789abcdef";
           std::string code = std::string("0x") + hex[op >> 4] + hex[op & 15];
@@ -471,56 +510,12 @@ struct Unpickler::Impl {
   }
 };
 
-namespace {
-
-// Checks the returned object: acyclic, bounded depth and expanded size, no hidden nodes.
-struct TreeCheck {
-  const std::string& where;
-  const PickleLimits& limits;
-  std::unordered_map<const Value::Node*, uint64_t> done;  // node -> expanded size
-  std::unordered_set<const Value::Node*> on_path;
-  std::unordered_map<const Value::Node*, std::size_t> height;
-
-  uint64_t visit(const Value& v, std::size_t depth) {
-    const Value::Node* n = ValueAccess::node(v);
-    if (!n) return 1;
-    if (n->hidden == Hidden::Global) throw UserError(where + ": the pickle returns a class object, not data");
-    if (n->hidden == Hidden::Storage) throw UserError(where + ": the pickle returns a bare storage");
-    if (n->kind != Kind::List && n->kind != Kind::Tuple && n->kind != Kind::Dict) return 1;
-    auto it = done.find(n);
-    if (it != done.end()) {
-      if (depth + height[n] > limits.max_depth) throw UserError(where + ": nesting too deep");
-      return it->second;
-    }
-    if (depth > limits.max_depth) throw UserError(where + ": nesting deeper than " +
-                                                   std::to_string(limits.max_depth) + " levels");
-    if (!on_path.insert(n).second) throw UserError(where + ": the object graph has a cycle");
-    uint64_t total = 1;
-    std::size_t h = 0;
-    auto child = [&](const Value& c) {
-      total += visit(c, depth + 1);
-      if (total > limits.max_expanded) throw UserError(where + ": object tree too large");
-      const Value::Node* cn = ValueAccess::node(c);
-      auto hit = cn ? height.find(cn) : height.end();
-      h = std::max<std::size_t>(h, 1 + (hit == height.end() ? 0 : hit->second));
-    };
-    for (const auto& e : n->elems) child(e);
-    for (const auto& [k, val] : n->items) {
-      child(k);
-      child(val);
-    }
-    on_path.erase(n);
-    done[n] = total;
-    height[n] = h;
-    return total;
-  }
-};
-
-}  // namespace
-
-Unpickler::Unpickler(const unsigned char* data, std::size_t size, std::string where, PersistentLoad persistent_load,
-                     PickleLimits limits)
-    : data_(data), size_(size), where_(std::move(where)), persistent_load_(std::move(persistent_load)),
+Unpickler::Unpickler(const unsigned char* data, std::size_t size, std::string where,
+                     PersistentLoad persistent_load, PickleLimits limits)
+    : data_(data),
+      size_(size),
+      where_(std::move(where)),
+      persistent_load_(std::move(persistent_load)),
       limits_(limits) {}
 
 Unpickler::~Unpickler() = default;
@@ -530,11 +525,10 @@ Value Unpickler::load(bool allow_big_int) {
   Value result;
   try {
     result = impl.run();
-    TreeCheck check{where_, limits_, {}, {}, {}};
-    check.visit(result, 0);
+    auto reachable = check_tree(result, where_, limits_);
     // Containers not reachable from the result are dropped; cut their links first (cycles, deep chains).
     for (auto& n : arena_) {
-      if (!check.done.count(n.get())) {
+      if (!reachable.count(n.get())) {
         n->elems.clear();
         n->items.clear();
         n->index.clear();

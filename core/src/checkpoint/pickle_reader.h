@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "checkpoint/value_node.h"
@@ -12,10 +13,10 @@
 namespace voxclone::ckpt {
 
 struct PickleLimits {
-  std::size_t max_memo = 1u << 22;          // memo entries
-  std::size_t max_depth = 200;              // nesting of the returned tree
+  std::size_t max_memo = 1u << 22;            // memo entries
+  std::size_t max_depth = 200;                // nesting of the returned tree
   uint64_t max_expanded = uint64_t{1} << 24;  // nodes of the tree with shared subtrees counted each time
-  std::size_t max_dims = 64;                // tensor rank
+  std::size_t max_dims = 64;                  // tensor rank
 };
 
 /// Called for BINPERSID with the persistent id (a tuple); must return a storage node (make_storage_node).
@@ -57,5 +58,10 @@ bool storage_dtype(const std::string& cls, at::ScalarType& out);
 /// inside it; UserError (with `where`) otherwise.
 at::Tensor make_view(const at::Tensor& storage, int64_t offset, const std::vector<int64_t>& sizes,
                      const std::vector<int64_t>& strides, const std::string& where);
+
+/// Checks an unpickled object (acyclic, depth and expanded size within `limits`, no class objects or bare
+/// storages); UserError otherwise. Returns the containers reachable from `root`.
+std::unordered_set<const Value::Node*> check_tree(const Value& root, const std::string& where,
+                                                  const PickleLimits& limits);
 
 }  // namespace voxclone::ckpt

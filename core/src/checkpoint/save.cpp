@@ -22,17 +22,28 @@ using Kind = Value::Kind;
 
 const char* storage_class(at::ScalarType t) {
   switch (t) {
-    case at::kFloat: return "FloatStorage";
-    case at::kHalf: return "HalfStorage";
-    case at::kBFloat16: return "BFloat16Storage";
-    case at::kDouble: return "DoubleStorage";
-    case at::kLong: return "LongStorage";
-    case at::kInt: return "IntStorage";
-    case at::kShort: return "ShortStorage";
-    case at::kChar: return "CharStorage";
-    case at::kByte: return "ByteStorage";
-    case at::kBool: return "BoolStorage";
-    default: return nullptr;
+    case at::kFloat:
+      return "FloatStorage";
+    case at::kHalf:
+      return "HalfStorage";
+    case at::kBFloat16:
+      return "BFloat16Storage";
+    case at::kDouble:
+      return "DoubleStorage";
+    case at::kLong:
+      return "LongStorage";
+    case at::kInt:
+      return "IntStorage";
+    case at::kShort:
+      return "ShortStorage";
+    case at::kChar:
+      return "CharStorage";
+    case at::kByte:
+      return "ByteStorage";
+    case at::kBool:
+      return "BoolStorage";
+    default:
+      return nullptr;
   }
 }
 
@@ -90,9 +101,11 @@ class PickleWriter {
     } else {
       // LONG1 with the shortest two's complement encoding.
       unsigned char b[8];
-      for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xFF);
+      for (int i = 0; i < 8; ++i)
+        b[i] = static_cast<unsigned char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xFF);
       int n = 8;
-      while (n > 1 && ((b[n - 1] == 0x00 && !(b[n - 2] & 0x80)) || (b[n - 1] == 0xFF && (b[n - 2] & 0x80)))) --n;
+      while (n > 1 && ((b[n - 1] == 0x00 && !(b[n - 2] & 0x80)) || (b[n - 1] == 0xFF && (b[n - 2] & 0x80))))
+        --n;
       op('\x8a');
       out.push_back(static_cast<char>(n));
       out.append(reinterpret_cast<const char*>(b), static_cast<std::size_t>(n));
@@ -120,13 +133,15 @@ class PickleWriter {
       throw UserError("checkpoint writer: only dense tensors can be saved");
     if (!t.device().is_cpu()) t = t.cpu();
     const char* cls = storage_class(t.scalar_type());
-    if (!cls) throw UserError(std::string("checkpoint writer: unsupported dtype ") + c10::toString(t.scalar_type()));
+    if (!cls)
+      throw UserError(std::string("checkpoint writer: unsupported dtype ") + c10::toString(t.scalar_type()));
     const auto& st = t.storage();
     const void* id = st.unsafeGetStorageImpl();
     std::size_t elsize = t.element_size();
     auto it = storage_index_.find(id);
     if (it == storage_index_.end()) {
-      if (st.nbytes() % elsize) throw UserError("checkpoint writer: storage size is not a multiple of its dtype");
+      if (st.nbytes() % elsize)
+        throw UserError("checkpoint writer: storage size is not a multiple of its dtype");
       it = storage_index_.emplace(id, storages.size()).first;
       storages.push_back({std::to_string(storages.size()), t, st.data(), st.nbytes(), t.scalar_type()});
     } else if (storages[it->second].dtype != t.scalar_type()) {
@@ -155,19 +170,34 @@ class PickleWriter {
   void write(const Value& v, int depth) {
     if (depth > 512) throw UserError("checkpoint writer: tree nested deeper than 512 levels");
     switch (v.kind()) {
-      case Kind::None: op('N'); return;
-      case Kind::Bool: op(v.as_bool() ? '\x88' : '\x89'); return;
-      case Kind::Int: integer(v.as_int()); return;
-      case Kind::Float: real(v.as_float()); return;
-      case Kind::Str: str(v.as_str()); return;
-      case Kind::Tensor: tensor(v.as_tensor()); return;
-      default: break;
+      case Kind::None:
+        op('N');
+        return;
+      case Kind::Bool:
+        op(v.as_bool() ? '\x88' : '\x89');
+        return;
+      case Kind::Int:
+        integer(v.as_int());
+        return;
+      case Kind::Float:
+        real(v.as_float());
+        return;
+      case Kind::Str:
+        str(v.as_str());
+        return;
+      case Kind::Tensor:
+        tensor(v.as_tensor());
+        return;
+      default:
+        break;
     }
     const void* id = ValueAccess::node(v);
     if (!on_path_.insert(id).second) throw UserError("checkpoint writer: the tree contains a cycle");
     if (v.kind() == Kind::Dict) {
-      if (v.ordered()) ordered_dict_new();
-      else op('}');
+      if (v.ordered())
+        ordered_dict_new();
+      else
+        op('}');
       if (!v.items().empty()) {
         op('(');
         for (const auto& [k, val] : v.items()) {

@@ -126,32 +126,52 @@ void Value::append(const Value& value) {
 
 const char* Value::kind_name(Kind k) {
   switch (k) {
-    case Kind::None: return "None";
-    case Kind::Bool: return "bool";
-    case Kind::Int: return "int";
-    case Kind::Float: return "float";
-    case Kind::Str: return "str";
-    case Kind::Tensor: return "tensor";
-    case Kind::List: return "list";
-    case Kind::Tuple: return "tuple";
-    case Kind::Dict: return "dict";
+    case Kind::None:
+      return "None";
+    case Kind::Bool:
+      return "bool";
+    case Kind::Int:
+      return "int";
+    case Kind::Float:
+      return "float";
+    case Kind::Str:
+      return "str";
+    case Kind::Tensor:
+      return "tensor";
+    case Kind::List:
+      return "list";
+    case Kind::Tuple:
+      return "tuple";
+    case Kind::Dict:
+      return "dict";
   }
   return "?";
 }
 
 std::string dtype_name(const at::Tensor& t) {
   switch (t.scalar_type()) {
-    case at::kFloat: return "float32";
-    case at::kHalf: return "float16";
-    case at::kBFloat16: return "bfloat16";
-    case at::kDouble: return "float64";
-    case at::kLong: return "int64";
-    case at::kInt: return "int32";
-    case at::kShort: return "int16";
-    case at::kChar: return "int8";
-    case at::kByte: return "uint8";
-    case at::kBool: return "bool";
-    default: return c10::toString(t.scalar_type());
+    case at::kFloat:
+      return "float32";
+    case at::kHalf:
+      return "float16";
+    case at::kBFloat16:
+      return "bfloat16";
+    case at::kDouble:
+      return "float64";
+    case at::kLong:
+      return "int64";
+    case at::kInt:
+      return "int32";
+    case at::kShort:
+      return "int16";
+    case at::kChar:
+      return "int8";
+    case at::kByte:
+      return "uint8";
+    case at::kBool:
+      return "bool";
+    default:
+      return c10::toString(t.scalar_type());
   }
 }
 
@@ -177,8 +197,8 @@ void flatten_into(const Value& v, const std::string& name, int depth,
       break;
     case Value::Kind::Dict:
       for (const auto& [k, sub] : v.items())
-        flatten_into(sub, join(k.kind() == Value::Kind::Str ? k.as_str() : std::to_string(k.as_int())), depth + 1,
-                     out);
+        flatten_into(sub, join(k.kind() == Value::Kind::Str ? k.as_str() : std::to_string(k.as_int())),
+                     depth + 1, out);
       break;
     case Value::Kind::List:
     case Value::Kind::Tuple: {
@@ -193,7 +213,8 @@ void flatten_into(const Value& v, const std::string& name, int depth,
 
 }  // namespace
 
-std::vector<std::pair<std::string, at::Tensor>> flatten_state_dict(const Value& v, const std::string& prefix) {
+std::vector<std::pair<std::string, at::Tensor>> flatten_state_dict(const Value& v,
+                                                                   const std::string& prefix) {
   std::vector<std::pair<std::string, at::Tensor>> out;
   flatten_into(v, prefix, 0, out);
   return out;

@@ -25,8 +25,8 @@ constexpr std::size_t kMaxEntries = 1u << 20;
 
 uint16_t rd16(const unsigned char* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
 uint32_t rd32(const unsigned char* p) {
-  return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) | (static_cast<uint32_t>(p[2]) << 16) |
-         (static_cast<uint32_t>(p[3]) << 24);
+  return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
+         (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
 }
 uint64_t rd64(const unsigned char* p) { return rd32(p) | (static_cast<uint64_t>(rd32(p + 4)) << 32); }
 
@@ -115,7 +115,8 @@ std::vector<ZipEntry> read_zip_directory(const ByteSource& src) {
     cd_end_limit = e64;
   }
   if (n_entries > kMaxEntries) bad(src, "too many entries (" + std::to_string(n_entries) + ")");
-  if (cd_offset > cd_end_limit || cd_size > cd_end_limit - cd_offset) bad(src, "central directory out of range");
+  if (cd_offset > cd_end_limit || cd_size > cd_end_limit - cd_offset)
+    bad(src, "central directory out of range");
   if (cd_size < n_entries * 46) bad(src, "central directory too small for its entry count");
   std::vector<unsigned char> cd(static_cast<std::size_t>(cd_size));
   src.read_at(cd_offset, cd.data(), cd.size());
@@ -164,7 +165,8 @@ std::vector<ZipEntry> read_zip_directory(const ByteSource& src) {
     src.read_at(local, lh, 30);
     if (rd32(lh) != kLocalSig) bad(src, "bad local header for " + ze.name);
     uint64_t data = local + 30 + rd16(lh + 26) + rd16(lh + 28);
-    if (data > cd_offset || ze.compressed_size > cd_offset - data) bad(src, "entry data out of range: " + ze.name);
+    if (data > cd_offset || ze.compressed_size > cd_offset - data)
+      bad(src, "entry data out of range: " + ze.name);
     ze.data_offset = data;
     out.push_back(std::move(ze));
   }
@@ -172,8 +174,10 @@ std::vector<ZipEntry> read_zip_directory(const ByteSource& src) {
 }
 
 std::string read_zip_entry(const ByteSource& src, const ZipEntry& e, uint64_t max_size) {
-  if (e.method != 0) throw UserError(src.name() + ": entry " + e.name + " is compressed (only STORED is read)");
-  if (e.size != e.compressed_size) throw UserError(src.name() + ": entry " + e.name + " has inconsistent sizes");
+  if (e.method != 0)
+    throw UserError(src.name() + ": entry " + e.name + " is compressed (only STORED is read)");
+  if (e.size != e.compressed_size)
+    throw UserError(src.name() + ": entry " + e.name + " has inconsistent sizes");
   if (e.size > max_size) throw UserError(src.name() + ": entry " + e.name + " is too large");
   std::string s(static_cast<std::size_t>(e.size), '\0');
   src.read_at(e.data_offset, s.data(), s.size());

@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
     }
     best_load = std::min(best_load, seconds_since(t0));
   }
-  std::printf("file: %s (%.1f MB, %zu tensors)\n", path.c_str(), file_size / 1e6, ck::flatten_state_dict(root).size());
+  std::printf("file: %s (%.1f MB, %zu tensors)\n", path.c_str(), file_size / 1e6,
+              ck::flatten_state_dict(root).size());
   std::printf("save:            %8.1f ms\n", save_s * 1e3);
   std::printf("raw read (best): %8.1f ms  (%.2f GB/s)\n", best_raw * 1e3, file_size / best_raw / 1e9);
   std::printf("ckpt::load:      %8.1f ms  (%.2f GB/s)\n", best_load * 1e3, file_size / best_load / 1e9);

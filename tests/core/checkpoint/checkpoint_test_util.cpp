@@ -30,15 +30,19 @@ void walk(const voxclone::ckpt::Value& v, const std::string& name,
   using K = voxclone::ckpt::Value::Kind;
   auto join = [&](const std::string& k) { return name.empty() ? k : name + "." + k; };
   switch (v.kind()) {
-    case K::Tensor: return;
+    case K::Tensor:
+      return;
     case K::Dict:
-      for (const auto& [k, c] : v.items()) walk(c, join(k.kind() == K::Str ? k.as_str() : std::to_string(k.as_int())), out);
+      for (const auto& [k, c] : v.items())
+        walk(c, join(k.kind() == K::Str ? k.as_str() : std::to_string(k.as_int())), out);
       return;
     case K::List:
     case K::Tuple:
-      for (std::size_t i = 0; i < v.elements().size(); ++i) walk(v.elements()[i], join(std::to_string(i)), out);
+      for (std::size_t i = 0; i < v.elements().size(); ++i)
+        walk(v.elements()[i], join(std::to_string(i)), out);
       return;
-    default: out.emplace_back(name, v);
+    default:
+      out.emplace_back(name, v);
   }
 }
 

@@ -1,8 +1,8 @@
 // Checkpoint reader vs the reference fixtures: every tensor and scalar equals what Python's torch.load sees,
 // legacy == zip, real checkpoints == their plain-dict twins, module loading and `info` layout recognition.
-#include <catch2/catch.hpp>
 #include <torch/torch.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -19,17 +19,28 @@ namespace {
 
 std::string dtype_of(const at::Tensor& t) {
   switch (t.scalar_type()) {
-    case at::kFloat: return "float32";
-    case at::kHalf: return "float16";
-    case at::kBFloat16: return "bfloat16";
-    case at::kDouble: return "float64";
-    case at::kLong: return "int64";
-    case at::kInt: return "int32";
-    case at::kShort: return "int16";
-    case at::kChar: return "int8";
-    case at::kByte: return "uint8";
-    case at::kBool: return "bool";
-    default: return "other";
+    case at::kFloat:
+      return "float32";
+    case at::kHalf:
+      return "float16";
+    case at::kBFloat16:
+      return "bfloat16";
+    case at::kDouble:
+      return "float64";
+    case at::kLong:
+      return "int64";
+    case at::kInt:
+      return "int32";
+    case at::kShort:
+      return "int16";
+    case at::kChar:
+      return "int8";
+    case at::kByte:
+      return "uint8";
+    case at::kBool:
+      return "bool";
+    default:
+      return "other";
   }
 }
 
@@ -79,12 +90,18 @@ void compare_with_dump(const ck::Value& root, const std::string& dir, const std:
     ++n_scalars;
     REQUIRE(scalars.count(e.name) == 1);
     const ck::Value& v = scalars[e.name];
-    if (e.kind == "int") CHECK(v.as_int() == std::stoll(e.value));
-    else if (e.kind == "float") CHECK(v.as_float() == std::strtod(e.value.c_str(), nullptr));
-    else if (e.kind == "bool") CHECK(v.as_bool() == (e.value == "1"));
-    else if (e.kind == "none") CHECK(v.is_none());
-    else if (e.kind == "str") CHECK(hex(v.as_str()) == e.value);
-    else FAIL("unknown manifest kind " << e.kind);
+    if (e.kind == "int")
+      CHECK(v.as_int() == std::stoll(e.value));
+    else if (e.kind == "float")
+      CHECK(v.as_float() == std::strtod(e.value.c_str(), nullptr));
+    else if (e.kind == "bool")
+      CHECK(v.as_bool() == (e.value == "1"));
+    else if (e.kind == "none")
+      CHECK(v.is_none());
+    else if (e.kind == "str")
+      CHECK(hex(v.as_str()) == e.value);
+    else
+      FAIL("unknown manifest kind " << e.kind);
   }
   CHECK(n_tensors == ours.size());
   CHECK(n_scalars == scalars.size());
@@ -106,12 +123,18 @@ std::string shared_fixtures_root() {
 
 }  // namespace
 
-TEST_CASE("GE2E encoder checkpoint (zip) equals torch.load") { check_against_python("rtvc/encoder/ge2e_rtvc.pt"); }
+TEST_CASE("GE2E encoder checkpoint (zip) equals torch.load") {
+  check_against_python("rtvc/encoder/ge2e_rtvc.pt");
+}
 TEST_CASE("GE2E encoder checkpoint (legacy) equals torch.load") {
   check_against_python("rtvc/encoder/ge2e_rtvc_legacy.pt");
 }
-TEST_CASE("RTVC Tacotron checkpoint equals torch.load") { check_against_python("rtvc/synthesizer/tacotron_small.pt"); }
-TEST_CASE("RTVC WaveRNN checkpoint equals torch.load") { check_against_python("rtvc/vocoder/wavernn_small.pt"); }
+TEST_CASE("RTVC Tacotron checkpoint equals torch.load") {
+  check_against_python("rtvc/synthesizer/tacotron_small.pt");
+}
+TEST_CASE("RTVC WaveRNN checkpoint equals torch.load") {
+  check_against_python("rtvc/vocoder/wavernn_small.pt");
+}
 TEST_CASE("MockingBird HiFi-GAN checkpoint equals torch.load") {
   check_against_python("mockingbird/hifigan/g_00000000.pt");
 }
@@ -135,7 +158,23 @@ TEST_CASE("every .pt file of the shared fixtures equals torch.load") {
   std::string args = "dumpmany " + dir;
   for (const auto& f : files) args += " " + f;
   REQUIRE(cktest::run_reference(args) == 0);
-  for (std::size_t i = 0; i < files.size(); ++i) compare_with_dump(ck::load(files[i]), dir + "/" + std::to_string(i), files[i]);
+  for (std::size_t i = 0; i < files.size(); ++i)
+    compare_with_dump(ck::load(files[i]), dir + "/" + std::to_string(i), files[i]);
+}
+
+TEST_CASE("converted fixture checkpoints (what `voxclone convert` writes) read back in Python unchanged") {
+  cktest::python_or_skip();
+  for (const char* rel : {"mockingbird/hifigan/g_00000000.pt", "rtvc/encoder/ge2e_rtvc_legacy.pt",
+                          "rtvc/vocoder/wavernn_small.pt"}) {
+    INFO(rel);
+    std::string path = vctest::find_fixture(rel);
+    if (path.empty()) continue;  // the HiFi-GAN file is in tests/fixtures, so at least one always runs
+    ck::Value original = ck::load(path);
+    std::string dir = vctest::scratch_dir("ckpt_convert_" + fs::path(rel).stem().string());
+    ck::save(dir + "/converted.pt", original);
+    REQUIRE(cktest::run_reference("dump " + dir + "/converted.pt " + dir) == 0);
+    compare_with_dump(original, dir, std::string("converted ") + rel);
+  }
 }
 
 TEST_CASE("legacy GE2E checkpoint holds exactly the zip checkpoint's weights and step") {
@@ -164,7 +203,8 @@ TEST_CASE("real checkpoints equal their plain-dict twins (read by torch::pickle_
     const char* key;
     const char* plain;
   };
-  for (const Pair& p : {Pair{"mockingbird/hifigan/g_00000000.pt", "generator", "mockingbird/hifigan/generator_state_plain.pt"},
+  for (const Pair& p : {Pair{"mockingbird/hifigan/g_00000000.pt", "generator",
+                             "mockingbird/hifigan/generator_state_plain.pt"},
                         Pair{"mockingbird/synthesizer/tacotron_small_step2.pt", "model_state",
                              "mockingbird/synthesizer/tacotron_small_step2_model_state_plain.pt"}}) {
     INFO(p.real);
@@ -188,7 +228,8 @@ struct SpeakerEncoderImpl : torch::nn::Module {
   torch::nn::Linear linear{nullptr};
   torch::Tensor similarity_weight, similarity_bias;
   SpeakerEncoderImpl(int64_t mels, int64_t hidden, bool with_linear) {
-    lstm = register_module("lstm", torch::nn::LSTM(torch::nn::LSTMOptions(mels, hidden).num_layers(3).batch_first(true)));
+    lstm = register_module(
+        "lstm", torch::nn::LSTM(torch::nn::LSTMOptions(mels, hidden).num_layers(3).batch_first(true)));
     if (with_linear) linear = register_module("linear", torch::nn::Linear(hidden, 256));
     similarity_weight = register_parameter("similarity_weight", torch::tensor({10.0f}));
     similarity_bias = register_parameter("similarity_bias", torch::tensor({-5.0f}));
@@ -219,7 +260,8 @@ TEST_CASE("load_into_module fills a GE2E-shaped module and reports every mismatc
       std::string msg = e.what();
       CHECK(msg.find("missing (1): extra") != std::string::npos);
       CHECK(msg.find("unexpected (2): linear.bias, linear.weight") != std::string::npos);
-      CHECK(msg.find("lstm.weight_ih_l0: checkpoint [1024, 40] float32 vs module [512, 40] float32") != std::string::npos);
+      CHECK(msg.find("lstm.weight_ih_l0: checkpoint [1024, 40] float32 vs module [512, 40] float32") !=
+            std::string::npos);
     }
     CHECK(torch::equal(m.similarity_weight, before));  // strict failure leaves the module untouched
     auto report = ck::load_into_module(m, sd, /*strict=*/false);
@@ -236,11 +278,20 @@ TEST_CASE("describe_checkpoint recognises the RTVC and MockingBird layouts") {
     const char* layout;
     const char* step;
   };
-  for (const Case& c : {Case{"rtvc/encoder/ge2e_rtvc.pt", "layout: RTVC GE2E speaker encoder (model_state: LSTM 256 hidden, 40 mel channels, 3 layers)", "step: 4\n"},
-                        Case{"rtvc/encoder/ge2e_rtvc_legacy.pt", "layout: RTVC GE2E speaker encoder", "step: 4\n"},
-                        Case{"rtvc/synthesizer/tacotron_small.pt", "layout: RTVC / MockingBird Tacotron synthesizer (model_state: 66 symbols, embedding 64, r = 2)", "step: 2 (model_state.step buffer)"},
-                        Case{"rtvc/vocoder/wavernn_small.pt", "layout: RTVC WaveRNN vocoder (model_state: 512 output classes)", "step: 2 (model_state.step buffer)"},
-                        Case{"mockingbird/hifigan/g_00000000.pt", "layout: MockingBird HiFi-GAN generator (generator: 4 upsampling stages, weight norm on)", ""}}) {
+  for (const Case& c :
+       {Case{"rtvc/encoder/ge2e_rtvc.pt",
+             "layout: RTVC GE2E speaker encoder (model_state: LSTM 256 hidden, 40 mel channels, 3 layers)",
+             "step: 4\n"},
+        Case{"rtvc/encoder/ge2e_rtvc_legacy.pt", "layout: RTVC GE2E speaker encoder", "step: 4\n"},
+        Case{"rtvc/synthesizer/tacotron_small.pt",
+             "layout: RTVC / MockingBird Tacotron synthesizer (model_state: 66 symbols, embedding 64, r = 2)",
+             "step: 2 (model_state.step buffer)"},
+        Case{"rtvc/vocoder/wavernn_small.pt",
+             "layout: RTVC WaveRNN vocoder (model_state: 512 output classes)",
+             "step: 2 (model_state.step buffer)"},
+        Case{"mockingbird/hifigan/g_00000000.pt",
+             "layout: MockingBird HiFi-GAN generator (generator: 4 upsampling stages, weight norm on)",
+             ""}}) {
     INFO(c.rel);
     std::string path = vctest::find_fixture(c.rel);
     if (path.empty()) continue;

@@ -1,7 +1,8 @@
-// Hostile and broken checkpoints: every one is refused with voxclone::UserError, nothing runs, nothing crashes.
-#include <catch2/catch.hpp>
+// Hostile and broken checkpoints: every one is refused with voxclone::UserError, nothing runs, nothing
+// crashes.
 #include <torch/torch.h>
 
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -20,17 +21,43 @@ namespace {
 // A tiny pickle assembler, so each hostile byte sequence reads like the opcodes it holds.
 struct P {
   std::string b;
-  P& raw(const std::string& s) { b += s; return *this; }
-  P& op(char c) { b.push_back(c); return *this; }
+  P& raw(const std::string& s) {
+    b += s;
+    return *this;
+  }
+  P& op(char c) {
+    b.push_back(c);
+    return *this;
+  }
   P& u32(uint32_t v) {
     for (int i = 0; i < 4; ++i) b.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
     return *this;
   }
-  P& proto(int n) { b.push_back('\x80'); b.push_back(static_cast<char>(n)); return *this; }
-  P& str(const std::string& s) { op('X'); u32(static_cast<uint32_t>(s.size())); b += s; return *this; }
-  P& k(int v) { op('K'); b.push_back(static_cast<char>(v)); return *this; }
-  P& j(int32_t v) { op('J'); return u32(static_cast<uint32_t>(v)); }
-  P& glob(const std::string& m, const std::string& n) { op('c'); b += m + "\n" + n + "\n"; return *this; }
+  P& proto(int n) {
+    b.push_back('\x80');
+    b.push_back(static_cast<char>(n));
+    return *this;
+  }
+  P& str(const std::string& s) {
+    op('X');
+    u32(static_cast<uint32_t>(s.size()));
+    b += s;
+    return *this;
+  }
+  P& k(int v) {
+    op('K');
+    b.push_back(static_cast<char>(v));
+    return *this;
+  }
+  P& j(int32_t v) {
+    op('J');
+    return u32(static_cast<uint32_t>(v));
+  }
+  P& glob(const std::string& m, const std::string& n) {
+    op('c');
+    b += m + "\n" + n + "\n";
+    return *this;
+  }
   P& stop() { return op('.'); }
   // _rebuild_tensor_v2(storage(key "0", FloatStorage, numel), offset, size, stride, False, OrderedDict())
   P& tensor(int32_t numel, int32_t offset, std::vector<int32_t> size, std::vector<int32_t> stride) {
@@ -85,11 +112,16 @@ TEST_CASE("a well-formed hand-made tensor archive loads (the hostile variants be
 }
 
 TEST_CASE("globals outside the allow-list are refused by name, nothing executed") {
-  CHECK(contains(refused_pickle(P().proto(2).glob("posix", "system").str("touch /tmp/voxclone_pwned").op('\x85').op('R').stop().b),
-                 "refusing to load global 'posix.system'"));
-  CHECK(contains(refused_pickle(P().proto(2).glob("os", "system").str("id").op('\x85').op('R').stop().b), "'os.system'"));
-  CHECK(contains(refused_pickle(P().proto(4).str("builtins").str("eval").op('\x93').str("1").op('\x85').op('R').stop().b),
-                 "'builtins.eval'"));
+  CHECK(contains(
+      refused_pickle(
+          P().proto(2).glob("posix", "system").str("touch /tmp/voxclone_pwned").op('\x85').op('R').stop().b),
+      "refusing to load global 'posix.system'"));
+  CHECK(contains(refused_pickle(P().proto(2).glob("os", "system").str("id").op('\x85').op('R').stop().b),
+                 "'os.system'"));
+  CHECK(
+      contains(refused_pickle(
+                   P().proto(4).str("builtins").str("eval").op('\x93').str("1").op('\x85').op('R').stop().b),
+               "'builtins.eval'"));
   CHECK(contains(refused_pickle(P().proto(2).glob("torch", "load").stop().b), "'torch.load'"));
   // A raw (non-zip) pickle goes through the legacy path and is refused there as well.
   std::string raw = P().proto(2).glob("posix", "system").str("id").op('\x85').op('R').stop().b;
@@ -103,8 +135,9 @@ TEST_CASE("tensor views outside their storage, absurd sizes and ranks are refuse
   CHECK(contains(refused_pickle(P().proto(2).tensor(4, 0, {2, 2}, {3, 1}).stop().b), "outside its storage"));
   CHECK(contains(refused_pickle(P().proto(2).tensor(4, 0, {2}, {-1}).stop().b), "negative"));
   CHECK(contains(refused_pickle(P().proto(2).tensor(4, -1, {1}, {1}).stop().b), "negative"));
-  CHECK(contains(refused_pickle(P().proto(2).tensor(4, 0, {0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF}, {1, 1, 1}).stop().b),
-                 "overflows"));
+  CHECK(contains(
+      refused_pickle(P().proto(2).tensor(4, 0, {0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF}, {1, 1, 1}).stop().b),
+      "overflows"));
   CHECK(contains(refused_pickle(P().proto(2).tensor(0x7FFFFFFF, 0, {1}, {1}).stop().b), "holds 16 bytes"));
   std::vector<int32_t> many(100, 1);
   CHECK(contains(refused_pickle(P().proto(2).tensor(4, 0, many, many).stop().b), "too many dimensions"));
@@ -130,7 +163,8 @@ TEST_CASE("deep nesting, cycles, shared-subtree bombs and memo misuse are refuse
   CHECK(contains(refused_pickle(bomb.raw("h\x01").stop().b), "too large"));
   CHECK(contains(refused_pickle(P().proto(2).raw("h\x05").stop().b), "memo reference 5"));
   CHECK(contains(refused_pickle(P().proto(2).op('j').u32(0xFFFFFFFFu).stop().b), "never stored"));
-  CHECK(contains(refused_pickle(P().proto(2).op('N').raw("q\x01").op('0').raw("h\x02").stop().b), "memo reference 2"));
+  CHECK(contains(refused_pickle(P().proto(2).op('N').raw("q\x01").op('0').raw("h\x02").stop().b),
+                 "memo reference 2"));
   CHECK(contains(refused_pickle(P().proto(2).op('a').stop().b), "stack underflow"));
   CHECK(contains(refused_pickle(P().proto(2).op('N').op('N').stop().b), "malformed stack"));
   CHECK(contains(refused_pickle(P().proto(2).op('t').stop().b), "no MARK"));
@@ -187,8 +221,9 @@ TEST_CASE("compressed entries and broken archive structure are refused") {
   refused(counted);
   // A zip without data.pkl.
   CHECK(contains(refused(zip_of({{"archive/other", "x"}})), "data.pkl"));
-  CHECK(contains(refused(zip_of({{"archive/data.pkl", P().proto(2).op('N').stop().b}, {"archive/version", "99999"}})),
-                 "version"));
+  CHECK(contains(
+      refused(zip_of({{"archive/data.pkl", P().proto(2).op('N').stop().b}, {"archive/version", "99999"}})),
+      "version"));
 }
 
 TEST_CASE("seeded random corruption of a valid archive never escapes as anything but UserError") {
@@ -224,15 +259,25 @@ TEST_CASE("storages that together claim more bytes than the file are refused bef
   std::string big(static_cast<std::size_t>(n) * 4, '\0');
   auto tensor_with_key = [&](char key) {
     std::string t = P().tensor(n, 0, {n}, {1}).b;
-    t.replace(t.find(std::string("X\x01\x00\x00\x00" "0", 6)), 6, std::string("X\x01\x00\x00\x00", 5) + key);
+    t.replace(t.find(std::string("X\x01\x00\x00\x00"
+                                 "0",
+                                 6)),
+              6, std::string("X\x01\x00\x00\x00", 5) + key);
     return t;
   };
-  std::string pickle = P().proto(2).op('(').b + tensor_with_key('0') + tensor_with_key('1') + tensor_with_key('2') + "l.";
-  auto ok = zip_of({{"archive/data.pkl", pickle}, {"archive/data/0", big}, {"archive/data/1", big}, {"archive/data/2", big}});
+  std::string pickle =
+      P().proto(2).op('(').b + tensor_with_key('0') + tensor_with_key('1') + tensor_with_key('2') + "l.";
+  auto ok = zip_of({{"archive/data.pkl", pickle},
+                    {"archive/data/0", big},
+                    {"archive/data/1", big},
+                    {"archive/data/2", big}});
   auto loaded = ck::load_from_memory(ok.data(), ok.size());
   REQUIRE(loaded.elements().size() == 3);
   // Rebuild with tiny data/1 and data/2, then patch their central entries to data/0's offset and size.
-  auto small = zip_of({{"archive/data.pkl", pickle}, {"archive/data/0", big}, {"archive/data/1", "x"}, {"archive/data/2", "y"}});
+  auto small = zip_of({{"archive/data.pkl", pickle},
+                       {"archive/data/0", big},
+                       {"archive/data/1", "x"},
+                       {"archive/data/2", "y"}});
   std::vector<std::size_t> central;
   for (std::size_t i = 0; i + 4 < small.size(); ++i)
     if (std::memcmp(&small[i], "PK\x01\x02", 4) == 0) central.push_back(i);

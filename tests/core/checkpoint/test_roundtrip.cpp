@@ -1,12 +1,11 @@
 // Round trips: C++ writer -> Python torch.load, Python torch.save (zip, protocol 4, legacy, cuda locations)
 // -> C++ reader, and C++ -> C++, for every dtype, views, nesting and scalar kinds.
-#include <catch2/catch.hpp>
 #include <torch/torch.h>
+#include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
-
-#include <unistd.h>
 
 #include "checkpoint/zip_archive.h"
 #include "checkpoint_test_util.h"
@@ -25,21 +24,30 @@ at::Tensor ar(at::ScalarType dt) {
   switch (dt) {
     case at::kFloat:
     case at::kHalf:
-    case at::kBFloat16: return ((a - 7).to(at::kFloat) * 0.375).to(dt);
-    case at::kDouble: return (a - 7).to(at::kDouble) / 3.0;
-    case at::kLong: return a * int64_t{1000000000000} - 5;
-    case at::kInt: return (a * 100000 - 7).to(at::kInt);
-    case at::kShort: return (a * 1000 - 12000).to(at::kShort);
-    case at::kChar: return (a - 10).to(at::kChar);
-    case at::kByte: return (a * 10).to(at::kByte);
-    case at::kBool: return (a % 3) == 0;
-    default: throw std::runtime_error("dtype");
+    case at::kBFloat16:
+      return ((a - 7).to(at::kFloat) * 0.375).to(dt);
+    case at::kDouble:
+      return (a - 7).to(at::kDouble) / 3.0;
+    case at::kLong:
+      return a * int64_t{1000000000000} - 5;
+    case at::kInt:
+      return (a * 100000 - 7).to(at::kInt);
+    case at::kShort:
+      return (a * 1000 - 12000).to(at::kShort);
+    case at::kChar:
+      return (a - 10).to(at::kChar);
+    case at::kByte:
+      return (a * 10).to(at::kByte);
+    case at::kBool:
+      return (a % 3) == 0;
+    default:
+      throw std::runtime_error("dtype");
   }
 }
 
 const std::vector<std::pair<const char*, at::ScalarType>> kDtypes = {
-    {"float32", at::kFloat}, {"float16", at::kHalf},  {"bfloat16", at::kBFloat16}, {"float64", at::kDouble},
-    {"int64", at::kLong},    {"int32", at::kInt},     {"int16", at::kShort},       {"int8", at::kChar},
+    {"float32", at::kFloat}, {"float16", at::kHalf}, {"bfloat16", at::kBFloat16}, {"float64", at::kDouble},
+    {"int64", at::kLong},    {"int32", at::kInt},    {"int16", at::kShort},       {"int8", at::kChar},
     {"uint8", at::kByte},    {"bool", at::kBool}};
 
 // The twin of torch_reference.py's reference().
@@ -82,8 +90,9 @@ ck::Value reference() {
   root.set("neg", -5);
   root.set("big", -(int64_t{1} << 40));
   root.set("inf", HUGE_VAL);
-  root.set("nested", ck::Value::list({ck::Value::list({1, ck::Value::list({2.5, ck::Value::tuple({3, "x"})})}),
-                                      ck::Value::dict()}));
+  root.set("nested",
+           ck::Value::list({ck::Value::list({1, ck::Value::list({2.5, ck::Value::tuple({3, "x"})})}),
+                            ck::Value::dict()}));
   return root;
 }
 
@@ -92,11 +101,20 @@ void same(const ck::Value& a, const ck::Value& b, const std::string& path) {
   INFO(path);
   REQUIRE(a.kind() == b.kind());
   switch (a.kind()) {
-    case Kind::None: return;
-    case Kind::Bool: CHECK(a.as_bool() == b.as_bool()); return;
-    case Kind::Int: CHECK(a.as_int() == b.as_int()); return;
-    case Kind::Float: CHECK(a.as_float() == b.as_float()); return;
-    case Kind::Str: CHECK(a.as_str() == b.as_str()); return;
+    case Kind::None:
+      return;
+    case Kind::Bool:
+      CHECK(a.as_bool() == b.as_bool());
+      return;
+    case Kind::Int:
+      CHECK(a.as_int() == b.as_int());
+      return;
+    case Kind::Float:
+      CHECK(a.as_float() == b.as_float());
+      return;
+    case Kind::Str:
+      CHECK(a.as_str() == b.as_str());
+      return;
     case Kind::Tensor:
       CHECK(a.as_tensor().scalar_type() == b.as_tensor().scalar_type());
       CHECK(a.as_tensor().sizes() == b.as_tensor().sizes());
