@@ -152,7 +152,7 @@ DatasetListing read_folder(const std::string& root_in, const FolderOptions& opt)
       std::vector<Cue> cues = parse_subtitles(lines, subs.string(), opt.speaker_labels, out.problems);
       for (size_t k = 0; k < cues.size(); ++k) {
         Utterance u;
-        char num[16];
+        char num[32];
         std::snprintf(num, sizeof num, "_%04zu", k + 1);
         u.id = rel + num;
         u.speaker = cues[k].speaker;
@@ -170,7 +170,7 @@ DatasetListing read_folder(const std::string& root_in, const FolderOptions& opt)
     if (file_turns && !listed.count(a)) {  // speaker turns without text: one utterance per turn
       for (size_t k = 0; k < file_turns->size(); ++k) {
         Utterance u;
-        char num[16];
+        char num[32];
         std::snprintf(num, sizeof num, "_%04zu", k + 1);
         u.id = rel + num;
         u.speaker = (*file_turns)[k].speaker;

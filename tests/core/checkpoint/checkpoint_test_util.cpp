@@ -1,0 +1,105 @@
+// Implementation of the checkpoint test helpers (Python discovery, script runner, manifest parsing).
+#include "checkpoint_test_util.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <stdexcept>
+
+namespace cktest {
+
+namespace {
+
+int run(const std::string& cmd, std::string* out) {
+  std::FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return -1;
+  std::string text;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) text.append(buf, n);
+  int status = ::pclose(p);
+  if (out) *out = text;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void walk(const voxclone::ckpt::Value& v, const std::string& name,
+          std::vector<std::pair<std::string, voxclone::ckpt::Value>>& out) {
+  using K = voxclone::ckpt::Value::Kind;
+  auto join = [&](const std::string& k) { return name.empty() ? k : name + "." + k; };
+  switch (v.kind()) {
+    case K::Tensor:
+      return;
+    case K::Dict:
+      for (const auto& [k, c] : v.items())
+        walk(c, join(k.kind() == K::Str ? k.as_str() : std::to_string(k.as_int())), out);
+      return;
+    case K::List:
+    case K::Tuple:
+      for (std::size_t i = 0; i < v.elements().size(); ++i)
+        walk(v.elements()[i], join(std::to_string(i)), out);
+      return;
+    default:
+      out.emplace_back(name, v);
+  }
+}
+
+}  // namespace
+
+std::string python_or_skip() {
+  static std::string found = [] {
+    std::vector<std::string> candidates;
+    if (const char* env = std::getenv("VOXCLONE_PYTHON")) candidates.push_back(env);
+    candidates.push_back("python3");
+    candidates.push_back("/usr/bin/python3");
+    for (const auto& c : candidates)
+      if (run(c + " -c 'import torch'", nullptr) == 0) return c;
+    return std::string();
+  }();
+  if (found.empty()) {
+    std::cout << "SKIPPED: no python3 with torch found (set VOXCLONE_PYTHON)" << std::endl;
+    std::exit(77);
+  }
+  return found;
+}
+
+int run_reference(const std::string& args, std::string* out) {
+  std::string cmd = python_or_skip() + " " + VOXCLONE_CKPT_TEST_DIR + "/torch_reference.py " + args;
+  std::string text;
+  int rc = run(cmd, &text);
+  if (out) *out = text;
+  if (rc != 0) std::cout << "reference script failed (" << rc << "): " << cmd << "\n" << text << std::endl;
+  return rc;
+}
+
+std::vector<ManifestEntry> read_manifest(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  std::vector<ManifestEntry> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    std::string part;
+    while (std::getline(ss, part, '\t')) f.push_back(part);
+    while (f.size() < 4) f.emplace_back();
+    out.push_back({f[0], f[1], f[2], f[3]});
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, voxclone::ckpt::Value>> flatten_scalars(const voxclone::ckpt::Value& v) {
+  std::vector<std::pair<std::string, voxclone::ckpt::Value>> out;
+  walk(v, "", out);
+  return out;
+}
+
+std::vector<char> read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  return std::vector<char>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+}  // namespace cktest
