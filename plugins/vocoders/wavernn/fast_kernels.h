@@ -45,15 +45,19 @@ struct Net {
   const float* label_value;  ///< [NC] the sample value fed back for each label
 };
 
-/// One generation: B rows of S steps. `cond` is time-major [S][B][M + 4A] (mel, then aux a1..a4).
+/// One generation: B rows of S steps (possibly a slice of a larger batch run by one thread). Row b of step t
+/// reads its conditioning at cond + t * cond_step + b * (M + 4A) (mel, then aux a1..a4) and writes
+/// out[b * S + t], labels[t * tensor_rows + b], logits[(t * tensor_rows + b) * NC].
 struct Run {
   int B, S;
   const float* cond;
-  uint64_t seed;
+  int64_t cond_step;
+  int64_t tensor_rows;     ///< rows of the whole batch (strides of labels, forced and logits)
+  uint64_t* rng;           ///< [B] per-row generator states (xorshift64*, never 0)
   float* out;              ///< [B][S] sample values
-  int64_t* labels;         ///< optional [S][B]
-  const int64_t* forced;   ///< optional [S][B]: feed these labels instead of sampling
-  float* logits;           ///< optional [logit_steps][B][NC]
+  int64_t* labels;         ///< optional
+  const int64_t* forced;   ///< optional: feed these labels instead of sampling
+  float* logits;           ///< optional, the first logit_steps steps
   int logit_steps;
   int chunk;  ///< steps whose I-projection is computed together
   float* work;             ///< workspace_floats(net, B, chunk) floats, 64-byte aligned

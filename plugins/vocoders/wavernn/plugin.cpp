@@ -23,8 +23,10 @@ class WaveRnnVocoder : public Vocoder {
       model_ = load_wavernn(args.checkpoint, o_);
       o_ = model_->options();  // sizes from the checkpoint's shapes, generation settings as configured
     }
-    if (!o_.strict)
+    if (!o_.strict) {
       fast_ = std::make_unique<FastSampler>(step_weights(*model_), o_.feat_dims, o_.aux_dims(), o_.bits, o_.kernel);
+      fast_->set_threads(int(o_.threads));
+    }
   }
 
   int sample_rate() const override { return int(o_.sample_rate); }

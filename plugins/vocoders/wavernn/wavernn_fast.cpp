@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <functional>
 #include <random>
+#include <thread>
 
 #include "fast_kernels.h"
 #include "voxclone/error.h"
@@ -204,42 +205,68 @@ FastSampler::~FastSampler() = default;
 
 at::Tensor FastSampler::run(const at::Tensor& mels, const at::Tensor& aux, int64_t seed, GenerateTrace* trace) {
   const Impl& m = *impl_;
-  const int64_t B = mels.size(0), S = mels.size(1), A = m.aux_dims;
-  if (mels.dim() != 3 || aux.dim() != 3 || aux.size(0) != B || aux.size(1) != S ||
-      mels.size(2) != m.feat_dims || aux.size(2) < 4 * A)
+  if (mels.dim() != 3 || aux.dim() != 3 || aux.size(0) != mels.size(0) || aux.size(1) != mels.size(1) ||
+      mels.size(2) != m.feat_dims || aux.size(2) < 4 * m.aux_dims)
     throw InternalError("wavernn fast sampler: mels/aux shapes do not match the model");
+  const int64_t B = mels.size(0), S = mels.size(1), A = m.aux_dims, M = m.feat_dims, cw = M + 4 * A;
   // Time-major conditioning rows [S][B][mel | a1 a2 a3 a4]: each step reads one contiguous block.
-  const at::Tensor cond =
-      at::cat({mels.to(at::kFloat), aux.to(at::kFloat).narrow(2, 0, 4 * A)}, 2).transpose(0, 1).contiguous();
+  at::Tensor cond = at::empty({S, B, cw}, at::kFloat);
+  cond.narrow(2, 0, M).copy_(mels.transpose(0, 1));
+  cond.narrow(2, M, 4 * A).copy_(aux.narrow(2, 0, 4 * A).transpose(0, 1));
   at::Tensor out = at::empty({B, S}, at::kFloat);
-  fast::Run run{};
-  run.B = int(B);
-  run.S = int(S);
-  run.cond = cond.data_ptr<float>();
   if (seed < 0) seed = int64_t(std::random_device{}() & 0x7fffffff);
-  run.seed = uint64_t(seed);
-  run.out = out.data_ptr<float>();
-  run.chunk = 16;
+  std::vector<uint64_t> rng(static_cast<size_t>(B));
+  for (int64_t b = 0; b < B; ++b) {  // splitmix64 of (seed, row): independent streams, never 0
+    uint64_t z = uint64_t(seed) * 0x9E3779B97F4A7C15ull + uint64_t(b + 1) * 0xD1B54A32D192ED03ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    rng[size_t(b)] = (z ^ (z >> 31)) | 1;
+  }
+  fast::Run base{};
+  base.S = int(S);
+  base.cond = cond.data_ptr<float>();
+  base.cond_step = B * cw;
+  base.tensor_rows = B;
+  base.chunk = 16;
   at::Tensor forced;
   if (trace) {
     trace->labels = at::empty({S, B}, at::kLong);
-    run.labels = trace->labels.data_ptr<int64_t>();
+    base.labels = trace->labels.data_ptr<int64_t>();
     const int64_t steps = std::min(trace->logit_steps, S);
     trace->logits = at::empty({steps, B, m.net.NC}, at::kFloat);
-    run.logits = trace->logits.data_ptr<float>();
-    run.logit_steps = int(steps);
+    base.logits = trace->logits.data_ptr<float>();
+    base.logit_steps = int(steps);
     if (trace->forced.defined()) {
       forced = trace->forced.to(at::kLong).contiguous();
       if (forced.dim() != 2 || forced.size(0) < S || forced.size(1) != B)
         throw InternalError("wavernn fast sampler: forced labels must be [S, B]");
       if (forced.min().item<int64_t>() < 0 || forced.max().item<int64_t>() >= m.net.NC)
         throw InternalError("wavernn fast sampler: forced label out of range");
-      run.forced = forced.data_ptr<int64_t>();
+      base.forced = forced.data_ptr<int64_t>();
     }
   }
-  AlignedBuffer work = aligned_floats(fast::workspace_floats(m.net, run.B, run.chunk));
-  run.work = work.get();
-  m.loop(m.net, run);
+  int threads = threads_ > 0 ? threads_ : int(std::max(1u, std::thread::hardware_concurrency()));
+  threads = int(std::min<int64_t>(threads, B));
+  std::vector<fast::Run> runs;
+  std::vector<AlignedBuffer> work;
+  for (int i = 0; i < threads; ++i) {
+    const int64_t b0 = B * i / threads, b1 = B * (i + 1) / threads;
+    fast::Run r = base;
+    r.B = int(b1 - b0);
+    r.cond = base.cond + b0 * cw;
+    r.rng = rng.data() + b0;
+    r.out = out.data_ptr<float>() + b0 * S;
+    if (r.labels) r.labels += b0;
+    if (r.forced) r.forced += b0;
+    if (r.logits) r.logits += b0 * m.net.NC;
+    work.push_back(aligned_floats(fast::workspace_floats(m.net, r.B, r.chunk)));
+    r.work = work.back().get();
+    runs.push_back(r);
+  }
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back(m.loop, std::cref(m.net), std::cref(runs[size_t(i)]));
+  m.loop(m.net, runs[0]);
+  for (auto& t : pool) t.join();
   return out;
 }
 

@@ -38,7 +38,11 @@ class FastSampler {
   FastSampler& operator=(const FastSampler&) = delete;
 
   /// mels [B, S, feat], aux [B, S, >= 4 aux_dims] (folded or not) → float32 samples [B, S] in [-1, 1].
+  /// Rows are independent sequences: they are shared among the threads with no synchronisation, and each
+  /// row has its own random stream (seed, row), so the result does not depend on the thread count.
   at::Tensor run(const at::Tensor& mels, const at::Tensor& aux, int64_t seed, GenerateTrace* trace = nullptr);
+  /// Threads used by run() (1 by default; 0: one per hardware thread).
+  void set_threads(int threads) { threads_ = threads; }
   const std::string& isa() const { return isa_; }
   /// The instruction sets this CPU can run, best first.
   static std::vector<std::string> available_isas();
@@ -47,6 +51,7 @@ class FastSampler {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::string isa_;
+  int threads_ = 1;
 };
 
 }  // namespace voxclone::wavernn

@@ -41,6 +41,7 @@ WaveRnnOptions WaveRnnOptions::from_config(const Config& c) {
   o.strict = c.get_bool("strict");
   o.kernel = c.get_string("kernel");
   o.normalize = c.get_bool("normalize");
+  o.threads = c.get_int("threads");
   if (c.get_string("voc_mode") != "RAW")
     throw UserError("wavernn: only voc_mode = \"RAW\" is supported (got \"" + c.get_string("voc_mode") + "\")");
   if (std::string why = o.validate(); !why.empty()) throw UserError("wavernn: " + why);
@@ -64,6 +65,7 @@ std::string WaveRnnOptions::validate() const {
   if (target < 1 || overlap < 0) return "voc_target must be >= 1 and voc_overlap >= 0";
   if (sample_rate < 1) return "sample_rate must be positive";
   if (mel_max_abs_value <= 0) return "mel_max_abs_value must be positive";
+  if (threads < 0) return "threads must be >= 0 (0: one per core)";
   return "";
 }
 
@@ -318,6 +320,22 @@ at::Tensor sample_strict(WaveRnnImpl& model, const at::Tensor& mels, const at::T
   return at::stack(output).transpose(0, 1).contiguous();
 }
 
+std::pair<at::Tensor, at::Tensor> upsample_chunked(WaveRnnImpl& model, const at::Tensor& padded,
+                                                   int64_t chunk_frames) {
+  torch::NoGradGuard no_grad;
+  const WaveRnnOptions& o = model.options();
+  const int64_t frames = padded.size(2) - 2 * o.pad;
+  at::Tensor mels = at::empty({1, frames * o.hop_length, o.feat_dims}, at::kFloat);
+  at::Tensor aux = at::empty({1, frames * o.hop_length, o.res_out_dims}, at::kFloat);
+  for (int64_t f0 = 0; f0 < frames; f0 += chunk_frames) {
+    const int64_t n = std::min(chunk_frames, frames - f0);
+    auto [m, a] = model.upsample->forward(padded.narrow(2, f0, n + 2 * o.pad));
+    mels.narrow(1, f0 * o.hop_length, n * o.hop_length).copy_(m);
+    aux.narrow(1, f0 * o.hop_length, n * o.hop_length).copy_(a);
+  }
+  return {mels, aux};
+}
+
 at::Tensor generate(WaveRnnImpl& model, const at::Tensor& mel, bool batched, int64_t target, int64_t overlap,
                     bool strict, int64_t seed, FastSampler* fast, GenerateTrace* trace) {
   torch::NoGradGuard no_grad;
@@ -329,7 +347,8 @@ at::Tensor generate(WaveRnnImpl& model, const at::Tensor& mel, bool batched, int
   model.eval();
   const int64_t wave_len = (mel.size(2) - 1) * o.hop_length;
   at::Tensor mels = pad_tensor(mel.to(at::kFloat).transpose(1, 2), o.pad, "both").transpose(1, 2);
-  auto [up, aux] = model.upsample->forward(mels);
+  // Strict: one call, as RTVC; fast: by chunks (same values, bounded memory).
+  auto [up, aux] = strict ? model.upsample->forward(mels) : upsample_chunked(model, mels);
   if (batched) {
     up = fold_with_overlap(up, target, overlap);
     aux = fold_with_overlap(aux, target, overlap);

@@ -42,6 +42,7 @@ struct WaveRnnOptions {
   bool strict = false;  ///< generate with RTVC's exact op order (bit-exact, slow) instead of the fast path
   std::string kernel = "auto";  ///< fast path instruction set: auto, avx512, avx2, generic
   bool normalize = true;        ///< infer_waveform(normalize=True): divide mels by mel_max_abs_value
+  int64_t threads = 0;          ///< fast path threads (rows are split among them); 0: one per core
 
   int64_t n_classes() const { return int64_t(1) << bits; }
   int64_t aux_dims() const { return res_out_dims / 4; }
@@ -132,6 +133,12 @@ StepWeights step_weights(WaveRnnImpl& model);
 /// with `seed` (< 0: left as it is), bit-exact with RTVC; otherwise the `fast` sampler (required then).
 at::Tensor generate(WaveRnnImpl& model, const at::Tensor& mel, bool batched, int64_t target, int64_t overlap,
                     bool strict, int64_t seed, FastSampler* fast, GenerateTrace* trace = nullptr);
+
+/// model.upsample on a padded mel [1, feat, T + 2 pad], `chunk_frames` frames at a time (each with its pad
+/// frames of context, so the result is the same as one call): bounds the convolution buffers, which for
+/// one call grow with the utterance (about 90 MB per second of audio at full size).
+std::pair<at::Tensor, at::Tensor> upsample_chunked(WaveRnnImpl& model, const at::Tensor& padded_mel,
+                                                   int64_t chunk_frames = 100);
 
 /// The strict sample loop alone on upsampled (and possibly folded) mels [B, S, feat] and aux [B, S, res_out]:
 /// replays the two GRUCell constructions' random draws, then per step RTVC's exact ops. float32 [B, S].
