@@ -13,6 +13,7 @@
 #include "voxclone/config.h"
 #include "voxclone/dataset.h"
 #include "voxclone/mel.h"
+#include "voxclone/train.h"
 
 namespace voxclone {
 
@@ -86,6 +87,15 @@ class Dataset {
   virtual ~Dataset();
   /// `subsets` empty: every subset found under `root`. Throws UserError if `root` is not this corpus.
   virtual DatasetListing list(const std::string& root, const std::vector<std::string>& subsets) = 0;
+};
+
+/// Trains one model of a plugin: registered as kind "trainer" under the model's name (trainer:wavernn), so
+/// its configuration is the model's config.toml table with overrides. `stage` holds the recipe's stage
+/// arguments (run folder, data folders, cadence: RTVC's names); a trainer refuses keys it does not know.
+class Trainer {
+ public:
+  virtual ~Trainer();
+  virtual TrainResult train(const Config& stage) = 0;
 };
 
 }  // namespace voxclone

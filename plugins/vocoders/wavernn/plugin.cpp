@@ -5,6 +5,7 @@
 #include "voxclone/log.h"
 #include "voxclone/registry.h"
 #include "wavernn_model.h"
+#include "wavernn_train.h"
 
 namespace {
 
@@ -61,6 +62,7 @@ std::unique_ptr<Vocoder> make(const CreateArgs& args) { return std::make_unique<
 
 void register_all(Registry& r) {
   r.add<Vocoder>("wavernn", &make, "WaveRNN (RTVC fatchord, RAW 9-bit mu-law), fast batched or strict sampling");
+  r.add<Trainer>("wavernn", &make_trainer, "WaveRNN training (RTVC vocoder/train.py) on an SV2TTS folder");
 }
 
 }  // namespace

@@ -12,6 +12,12 @@
 
 using namespace voxclone::wavernn;
 
+static double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
 static double peak_rss_mb() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -41,11 +47,15 @@ int main(int argc, char** argv) {
   for (bool batched : {true, false}) {
     if ((batched && which == "unbatched") || (!batched && which == "batched")) continue;
     const auto t0 = std::chrono::steady_clock::now();
+    const double c0 = cpu_seconds();
     const at::Tensor wav = generate(*model, mel, batched, o.target, o.overlap, strict, 1, &fast);
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double cpu = cpu_seconds() - c0;
     const double audio = double(wav.numel()) / o.sample_rate;
-    std::printf("%-9s %6.2f s of audio in %7.2f s: RTF %.3f (%.2f s per second of audio), peak RSS %.0f MB\n",
-                batched ? "batched" : "unbatched", audio, s, s / audio, s / audio, peak_rss_mb());
+    // On a shared machine the CPU time is the steadier figure: wall time includes waiting for a core.
+    std::printf("%-9s %6.2f s of audio in %7.2f s wall (RTF %.3f), %7.2f s CPU (%.3f CPU-s per audio-s), "
+                "peak RSS %.0f MB\n",
+                batched ? "batched" : "unbatched", audio, s, s / audio, cpu, cpu / audio, peak_rss_mb());
   }
   return 0;
 }
