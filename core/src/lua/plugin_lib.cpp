@@ -326,8 +326,9 @@ int dataset_properties(lua_State* L) { return push_common_property<Dataset>(L, l
 
 // ---- training ------------------------------------------------------------------------------------
 
-// Runs trainer:NAME. Keys of `opts` (at `index`) that the trainer's configuration has override it (voc_lr=...);
-// the others are stage arguments (run_id, datasets_root, ...), which the trainer checks. `skip` is not passed.
+// Runs trainer:NAME. Keys of `opts` (at `index`) that the trainer's configuration has override it
+// (voc_lr=...); the others are stage arguments (run_id, datasets_root, ...), which the trainer checks. `skip`
+// is not passed.
 int run_trainer(lua_State* L, const std::string& name, int index, const std::string& skip) {
   auto& rt = Runtime::instance();
   const Config defaults = rt.registry().defaults(Kind::Trainer, name);
@@ -384,7 +385,8 @@ int vc_train(lua_State* L) {
 int vc_train_vocoder(lua_State* L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_getfield(L, 1, "vocoder");
-  if (lua_type(L, -1) != LUA_TSTRING) throw UserError("train_vocoder: option 'vocoder' (a name such as wavernn) is required");
+  if (lua_type(L, -1) != LUA_TSTRING)
+    throw UserError("train_vocoder: option 'vocoder' (a name such as wavernn) is required");
   std::string name = lua_tostring(L, -1);
   lua_pop(L, 1);
   if (!Runtime::instance().registry().has(Kind::Trainer, name))

@@ -15,7 +15,8 @@ using namespace voxclone::wavernn;
 class WaveRnnVocoder : public Vocoder {
  public:
   explicit WaveRnnVocoder(const CreateArgs& args) : o_(WaveRnnOptions::from_config(args.config)) {
-    if (!args.device.is_cpu()) throw UserError("wavernn: only the CPU is supported (got " + args.device.str() + ")");
+    if (!args.device.is_cpu())
+      throw UserError("wavernn: only the CPU is supported (got " + args.device.str() + ")");
     if (args.checkpoint.empty()) {
       spdlog::warn("wavernn: no checkpoint given: the model has random weights (output is noise)");
       model_ = WaveRnn(o_);
@@ -25,7 +26,8 @@ class WaveRnnVocoder : public Vocoder {
       o_ = model_->options();  // sizes from the checkpoint's shapes, generation settings as configured
     }
     if (!o_.strict) {
-      fast_ = std::make_unique<FastSampler>(step_weights(*model_), o_.feat_dims, o_.aux_dims(), o_.bits, o_.kernel);
+      fast_ = std::make_unique<FastSampler>(step_weights(*model_), o_.feat_dims, o_.aux_dims(), o_.bits,
+                                            o_.kernel);
       fast_->set_threads(int(o_.threads));
     }
   }
@@ -61,7 +63,8 @@ class WaveRnnVocoder : public Vocoder {
 std::unique_ptr<Vocoder> make(const CreateArgs& args) { return std::make_unique<WaveRnnVocoder>(args); }
 
 void register_all(Registry& r) {
-  r.add<Vocoder>("wavernn", &make, "WaveRNN (RTVC fatchord, RAW 9-bit mu-law), fast batched or strict sampling");
+  r.add<Vocoder>("wavernn", &make,
+                 "WaveRNN (RTVC fatchord, RAW 9-bit mu-law), fast batched or strict sampling");
   r.add<Trainer>("wavernn", &make_trainer, "WaveRNN training (RTVC vocoder/train.py) on an SV2TTS folder");
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <random>
 #include <thread>
@@ -19,6 +20,15 @@ struct AlignedFree {
   void operator()(float* p) const { std::free(p); }
 };
 using AlignedBuffer = std::unique_ptr<float[], AlignedFree>;
+struct AlignedFree32 {
+  void operator()(uint32_t* p) const { std::free(p); }
+};
+
+uint32_t bf16_bits(float f) {  // round to nearest even, as the kernels round activations
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return (u + 0x7FFFu + ((u >> 16) & 1u)) >> 16;
+}
 
 AlignedBuffer aligned_floats(size_t n) {
   const size_t bytes = std::max<size_t>(64, (n * sizeof(float) + 63) / 64 * 64);
@@ -33,12 +43,14 @@ struct PackedStore {
   AlignedBuffer data;
   std::vector<int> k_begin, k_end;
   std::vector<int64_t> offset;
+  std::unique_ptr<uint32_t[], AlignedFree32> pairs;
+  std::vector<int64_t> pair_offset;
   fast::Packed view{};
 };
 
 /// Packs an [n, k] matrix given element by element; column `c` only uses k in range(c).
 void pack(PackedStore& s, int n, int k, const std::function<float(int, int)>& value,
-          const std::function<std::pair<int, int>(int)>& range) {
+          const std::function<std::pair<int, int>(int)>& range, bool bf16) {
   const int blocks = (n + 15) / 16;
   s.k_begin.assign(size_t(blocks), 0);
   s.k_end.assign(size_t(blocks), 0);
@@ -52,6 +64,7 @@ void pack(PackedStore& s, int n, int k, const std::function<float(int, int)>& va
       ke = std::max(ke, hi);
     }
     if (ke < kb) ke = kb;
+    kb &= ~1;  // even, so bfloat16 pairs (k, k + 1) line up with the activations' pairs
     s.k_begin[size_t(b)] = kb;
     s.k_end[size_t(b)] = ke;
     s.offset[size_t(b)] = total;
@@ -65,19 +78,44 @@ void pack(PackedStore& s, int n, int k, const std::function<float(int, int)>& va
         s.data[size_t(s.offset[size_t(b)] + int64_t(kk - s.k_begin[size_t(b)]) * 16 + (c - 16 * b))] =
             value(c, kk);
     }
-  s.view = fast::Packed{n, k, blocks, s.data.get(), s.k_begin.data(), s.k_end.data(), s.offset.data()};
+  s.view = fast::Packed{n, k, blocks, s.data.get(), s.k_begin.data(), s.k_end.data(), s.offset.data(), nullptr,
+                        nullptr};
+  if (!bf16) return;
+  s.pair_offset.assign(size_t(blocks), 0);
+  int64_t pairs = 0;
+  for (int b = 0; b < blocks; ++b) {
+    s.pair_offset[size_t(b)] = pairs;
+    pairs += int64_t((s.k_end[size_t(b)] - s.k_begin[size_t(b)] + 1) / 2) * 16;
+  }
+  const size_t bytes = std::max<size_t>(64, (size_t(pairs) * 4 + 63) / 64 * 64);
+  auto* p = static_cast<uint32_t*>(std::aligned_alloc(64, bytes));
+  if (!p) throw InternalError("wavernn: out of memory for the bfloat16 weights");
+  s.pairs.reset(p);
+  for (int b = 0; b < blocks; ++b) {
+    const int64_t rows = s.k_end[size_t(b)] - s.k_begin[size_t(b)];
+    const float* src = s.data.get() + s.offset[size_t(b)];
+    for (int64_t kp = 0; kp < (rows + 1) / 2; ++kp)
+      for (int j = 0; j < 16; ++j) {
+        const uint32_t lo = bf16_bits(src[(2 * kp) * 16 + j]);
+        const uint32_t hi = 2 * kp + 1 < rows ? bf16_bits(src[(2 * kp + 1) * 16 + j]) : 0u;
+        p[size_t(s.pair_offset[size_t(b)] + kp * 16 + j)] = lo | (hi << 16);
+      }
+  }
+  s.view.pairs = p;
+  s.view.pair_offset = s.pair_offset.data();
 }
 
 /// A plain row-major matrix (a weight [n, k] or a column slice of one).
-void pack_dense(PackedStore& s, const at::Tensor& w) {
+void pack_dense(PackedStore& s, const at::Tensor& w, bool bf16) {
   const at::Tensor c = w.contiguous();
   const float* p = c.data_ptr<float>();
   const int n = int(c.size(0)), k = int(c.size(1));
-  pack(s, n, k, [&](int r, int kk) { return p[int64_t(r) * k + kk]; }, [k](int) { return std::pair{0, k}; });
+  auto value = [&](int r, int kk) { return p[int64_t(r) * k + kk]; };
+  pack(s, n, k, value, [k](int) { return std::pair{0, k}; }, bf16);
 }
 
 /// The fused GRU matrix [4H, I + H] on [input | h]: r and z over both, then input-n, then hidden-n.
-void pack_gru(PackedStore& s, const at::Tensor& w_ih, const at::Tensor& w_hh) {
+void pack_gru(PackedStore& s, const at::Tensor& w_ih, const at::Tensor& w_hh, bool bf16) {
   const at::Tensor wi = w_ih.contiguous(), wh = w_hh.contiguous();
   const int H = int(wh.size(1)), I = int(wi.size(1));
   const float* pi = wi.data_ptr<float>();
@@ -92,7 +130,7 @@ void pack_gru(PackedStore& s, const at::Tensor& w_ih, const at::Tensor& w_hh) {
     if (c < 3 * H) return {0, I};
     return {I, I + H};
   };
-  pack(s, 4 * H, I + H, value, range);
+  pack(s, 4 * H, I + H, value, range, bf16);
 }
 
 using LoopFn = void (*)(const fast::Net&, const fast::Run&);
@@ -103,7 +141,12 @@ bool cpu_runs(const std::string& isa) {
   __builtin_cpu_init();
   if (isa == "avx2") return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   if (isa == "avx512")
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") &&
+           __builtin_cpu_supports("fma");
+  if (isa == "avx512bf16")
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bf16") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("fma");
 #endif
   return false;
 }
@@ -114,7 +157,8 @@ size_t fast::workspace_floats(const Net& net, int B, int chunk) {
   auto r = [](size_t n) { return (n + 15) & ~size_t(15); };
   const size_t b = size_t(B), R = size_t(net.R), F = size_t(net.F), A = size_t(net.A);
   return r(size_t(chunk) * b * R) + r(b * 2 * R) + r(b * 4 * R) + r(b * (2 * R + A)) + r(b * 4 * R) +
-         r(b * (R + A)) + r(b * (F + A)) + r(b * F) + r(b * size_t(net.NC)) + r(b);
+         r(b * (R + A)) + r(b * (F + A)) + r(b * F) + r(b * size_t(net.NC)) + r(b) +
+         r(b * (2 * R + F + A + 2));
 }
 
 struct FastSampler::Impl {
@@ -132,17 +176,21 @@ std::vector<std::string> FastSampler::available_isas() {
   return out;
 }
 
+bool FastSampler::bf16_available() { return cpu_runs("avx512bf16"); }
+
 FastSampler::FastSampler(const StepWeights& w, int64_t feat_dims, int64_t aux_dims, int64_t bits,
                          const std::string& isa)
     : impl_(std::make_unique<Impl>()) {
   isa_ = isa == "auto" ? available_isas().front() : isa;
-  if (isa_ != "avx512" && isa_ != "avx2" && isa_ != "generic")
-    throw UserError("wavernn: kernel must be auto, avx512, avx2 or generic (got '" + isa + "')");
+  if (isa_ != "avx512" && isa_ != "avx2" && isa_ != "generic" && isa_ != "avx512bf16")
+    throw UserError("wavernn: kernel must be auto, avx512, avx2, generic or avx512bf16 (got '" + isa + "')");
+  const bool bf16 = isa_ == "avx512bf16";
   if (!cpu_runs(isa_)) throw UserError("wavernn: this CPU cannot run the " + isa_ + " kernels");
   impl_->loop = &fast::generic::sample_loop;
 #ifdef VOXCLONE_WAVERNN_X86
   if (isa_ == "avx512") impl_->loop = &fast::avx512::sample_loop;
   if (isa_ == "avx2") impl_->loop = &fast::avx2::sample_loop;
+  if (isa_ == "avx512bf16") impl_->loop = &fast::avx512bf16::sample_loop;
 #endif
   auto f = [](const at::Tensor& t) { return t.detach().to(at::kFloat).contiguous(); };
   Impl& m = *impl_;
@@ -151,10 +199,10 @@ FastSampler::FastSampler(const StepWeights& w, int64_t feat_dims, int64_t aux_di
   const int64_t R = w.w_hh1.size(1);
   const at::Tensor i_w = f(w.i_w);
   m.w_i0 = i_w.select(1, 0).contiguous();
-  pack_dense(m.i_rest, i_w.narrow(1, 1, feat_dims + aux_dims));
+  pack_dense(m.i_rest, i_w.narrow(1, 1, feat_dims + aux_dims), false);
   m.b_i = f(w.i_b);
-  pack_gru(m.gru1, f(w.w_ih1), f(w.w_hh1));
-  pack_gru(m.gru2, f(w.w_ih2), f(w.w_hh2));
+  pack_gru(m.gru1, f(w.w_ih1), f(w.w_hh1), bf16);
+  pack_gru(m.gru2, f(w.w_ih2), f(w.w_hh2), bf16);
   const at::Tensor bi1 = f(w.b_ih1), bh1 = f(w.b_hh1), bi2 = f(w.b_ih2), bh2 = f(w.b_hh2);
   m.b1_rz = (bi1.narrow(0, 0, 2 * R) + bh1.narrow(0, 0, 2 * R)).contiguous();
   m.b1_in = bi1.narrow(0, 2 * R, R).contiguous();
@@ -162,16 +210,16 @@ FastSampler::FastSampler(const StepWeights& w, int64_t feat_dims, int64_t aux_di
   m.b2_rz = (bi2.narrow(0, 0, 2 * R) + bh2.narrow(0, 0, 2 * R)).contiguous();
   m.b2_in = bi2.narrow(0, 2 * R, R).contiguous();
   m.b2_hn = bh2.narrow(0, 2 * R, R).contiguous();
-  pack_dense(m.fc1, f(w.fc1_w));
-  pack_dense(m.fc2, f(w.fc2_w));
-  pack_dense(m.fc3, f(w.fc3_w));
+  pack_dense(m.fc1, f(w.fc1_w), bf16);
+  pack_dense(m.fc2, f(w.fc2_w), bf16);
+  pack_dense(m.fc3, f(w.fc3_w), bf16);
   m.b_fc1 = f(w.fc1_b);
   m.b_fc2 = f(w.fc2_b);
   m.b_fc3 = f(w.fc3_b);
   const int64_t n_classes = int64_t(1) << bits;
   if (m.fc3.view.n != n_classes)
-    throw UserError("wavernn: fc3 has " + std::to_string(m.fc3.view.n) + " outputs, expected 2^bits = " +
-                    std::to_string(n_classes));
+    throw UserError("wavernn: fc3 has " + std::to_string(m.fc3.view.n) +
+                    " outputs, expected 2^bits = " + std::to_string(n_classes));
   // The value fed back for each label, computed with RTVC's float32 ops: 2 * label / (n - 1) - 1.
   m.label_value = at::arange(n_classes, at::kLong).to(at::kFloat).mul(2).div(double(n_classes - 1)).sub(1.0);
 
@@ -203,7 +251,8 @@ FastSampler::FastSampler(const StepWeights& w, int64_t feat_dims, int64_t aux_di
 
 FastSampler::~FastSampler() = default;
 
-at::Tensor FastSampler::run(const at::Tensor& mels, const at::Tensor& aux, int64_t seed, GenerateTrace* trace) {
+at::Tensor FastSampler::run(const at::Tensor& mels, const at::Tensor& aux, int64_t seed,
+                            GenerateTrace* trace) {
   const Impl& m = *impl_;
   if (mels.dim() != 3 || aux.dim() != 3 || aux.size(0) != mels.size(0) || aux.size(1) != mels.size(1) ||
       mels.size(2) != m.feat_dims || aux.size(2) < 4 * m.aux_dims)

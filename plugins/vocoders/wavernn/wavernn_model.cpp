@@ -43,7 +43,8 @@ WaveRnnOptions WaveRnnOptions::from_config(const Config& c) {
   o.normalize = c.get_bool("normalize");
   o.threads = c.get_int("threads");
   if (c.get_string("voc_mode") != "RAW")
-    throw UserError("wavernn: only voc_mode = \"RAW\" is supported (got \"" + c.get_string("voc_mode") + "\")");
+    throw UserError("wavernn: only voc_mode = \"RAW\" is supported (got \"" + c.get_string("voc_mode") +
+                    "\")");
   if (std::string why = o.validate(); !why.empty()) throw UserError("wavernn: " + why);
   return o;
 }
@@ -78,7 +79,8 @@ WaveRnnOptions infer_options(const ckpt::Value& state_dict, WaveRnnOptions o) {
     return it->second;
   };
   const at::Tensor& conv_in = need("upsample.resnet.conv_in.weight");
-  if (conv_in.dim() != 3 || conv_in.size(2) % 2 != 1) throw UserError("WaveRNN conv_in.weight has an odd shape");
+  if (conv_in.dim() != 3 || conv_in.size(2) % 2 != 1)
+    throw UserError("WaveRNN conv_in.weight has an odd shape");
   o.compute_dims = conv_in.size(0);
   o.feat_dims = conv_in.size(1);
   o.pad = (conv_in.size(2) - 1) / 2;
@@ -108,7 +110,10 @@ WaveRnnOptions infer_options(const ckpt::Value& state_dict, WaveRnnOptions o) {
 
 torch::Tensor Stretch2dImpl::forward(const torch::Tensor& x) {
   const int64_t b = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-  return x.unsqueeze(-1).unsqueeze(3).repeat({1, 1, 1, y_scale_, 1, x_scale_}).view({b, c, h * y_scale_, w * x_scale_});
+  return x.unsqueeze(-1)
+      .unsqueeze(3)
+      .repeat({1, 1, 1, y_scale_, 1, x_scale_})
+      .view({b, c, h * y_scale_, w * x_scale_});
 }
 
 ResBlockImpl::ResBlockImpl(int64_t dims) {
@@ -130,7 +135,8 @@ MelResNetImpl::MelResNetImpl(int64_t res_blocks, int64_t in_dims, int64_t comput
   batch_norm = register_module("batch_norm", torch::nn::BatchNorm1d(compute_dims));
   layers = register_module("layers", torch::nn::ModuleList());
   for (int64_t i = 0; i < res_blocks; ++i) layers->push_back(ResBlock(compute_dims));
-  conv_out = register_module("conv_out", torch::nn::Conv1d(torch::nn::Conv1dOptions(compute_dims, res_out_dims, 1)));
+  conv_out =
+      register_module("conv_out", torch::nn::Conv1d(torch::nn::Conv1dOptions(compute_dims, res_out_dims, 1)));
 }
 
 torch::Tensor MelResNetImpl::forward(torch::Tensor x) {
@@ -143,7 +149,8 @@ UpsampleNetworkImpl::UpsampleNetworkImpl(const WaveRnnOptions& o) {
   int64_t total_scale = 1;
   for (int64_t f : o.upsample_factors) total_scale *= f;
   indent_ = o.pad * total_scale;
-  resnet = register_module("resnet", MelResNet(o.res_blocks, o.feat_dims, o.compute_dims, o.res_out_dims, o.pad));
+  resnet =
+      register_module("resnet", MelResNet(o.res_blocks, o.feat_dims, o.compute_dims, o.res_out_dims, o.pad));
   resnet_stretch = register_module("resnet_stretch", Stretch2d(total_scale, 1));
   up_layers = register_module("up_layers", torch::nn::ModuleList());
   for (int64_t scale : o.upsample_factors) {
@@ -176,7 +183,8 @@ WaveRnnImpl::WaveRnnImpl(const WaveRnnOptions& o) : o_(o) {
   const int64_t aux = o.aux_dims();
   upsample = register_module("upsample", UpsampleNetwork(o));
   I = register_module("I", torch::nn::Linear(o.feat_dims + aux + 1, o.rnn_dims));
-  rnn1 = register_module("rnn1", torch::nn::GRU(torch::nn::GRUOptions(o.rnn_dims, o.rnn_dims).batch_first(true)));
+  rnn1 = register_module("rnn1",
+                         torch::nn::GRU(torch::nn::GRUOptions(o.rnn_dims, o.rnn_dims).batch_first(true)));
   rnn2 = register_module(
       "rnn2", torch::nn::GRU(torch::nn::GRUOptions(o.rnn_dims + aux, o.rnn_dims).batch_first(true)));
   fc1 = register_module("fc1", torch::nn::Linear(o.rnn_dims + aux, o.fc_dims));
@@ -228,9 +236,10 @@ WaveRnn load_wavernn(const std::string& path, const WaveRnnOptions& base, ckpt::
   if (o.rnn_dims != base.rnn_dims || o.fc_dims != base.fc_dims || o.res_blocks != base.res_blocks ||
       o.compute_dims != base.compute_dims || o.res_out_dims != base.res_out_dims || o.pad != base.pad ||
       o.bits != base.bits || o.upsample_factors != base.upsample_factors || o.feat_dims != base.feat_dims)
-    spdlog::info("wavernn: {} has rnn {} fc {} compute {} res_out {} res_blocks {} pad {} bits {} (taken from "
-                 "its tensor shapes)",
-                 path, o.rnn_dims, o.fc_dims, o.compute_dims, o.res_out_dims, o.res_blocks, o.pad, o.bits);
+    spdlog::info(
+        "wavernn: {} has rnn {} fc {} compute {} res_out {} res_blocks {} pad {} bits {} (taken from "
+        "its tensor shapes)",
+        path, o.rnn_dims, o.fc_dims, o.compute_dims, o.res_out_dims, o.res_blocks, o.pad, o.bits);
   WaveRnn model(o);
   ckpt::load_into_module(*model, *state);
   model->eval();

@@ -21,24 +21,24 @@ namespace voxclone::wavernn {
 
 /// Constructor arguments of RTVC's WaveRNN plus the generation settings (vocoder/hparams.py names).
 struct WaveRnnOptions {
-  int64_t rnn_dims = 512;                        ///< voc_rnn_dims
-  int64_t fc_dims = 512;                         ///< voc_fc_dims
-  int64_t bits = 9;                              ///< 2^bits classes (RAW mode)
-  int64_t pad = 2;                               ///< voc_pad: mel frames of context on each side
+  int64_t rnn_dims = 512;                          ///< voc_rnn_dims
+  int64_t fc_dims = 512;                           ///< voc_fc_dims
+  int64_t bits = 9;                                ///< 2^bits classes (RAW mode)
+  int64_t pad = 2;                                 ///< voc_pad: mel frames of context on each side
   std::vector<int64_t> upsample_factors{5, 5, 8};  ///< voc_upsample_factors, product = hop_length
-  int64_t feat_dims = 80;                        ///< num_mels
-  int64_t compute_dims = 128;                    ///< voc_compute_dims
-  int64_t res_out_dims = 128;                    ///< voc_res_out_dims (aux_dims = res_out_dims / 4)
-  int64_t res_blocks = 10;                       ///< voc_res_blocks
+  int64_t feat_dims = 80;                          ///< num_mels
+  int64_t compute_dims = 128;                      ///< voc_compute_dims
+  int64_t res_out_dims = 128;                      ///< voc_res_out_dims (aux_dims = res_out_dims / 4)
+  int64_t res_blocks = 10;                         ///< voc_res_blocks
   int64_t hop_length = 200;
   int64_t sample_rate = 16000;
   bool mu_law = true;
   bool apply_preemphasis = true;
   double preemphasis = 0.97;
-  double mel_max_abs_value = 4.0;                ///< RTVC divides synthesizer mels by this first
-  bool batched = true;                           ///< voc_gen_batched
-  int64_t target = 8000;                         ///< voc_target
-  int64_t overlap = 400;                         ///< voc_overlap
+  double mel_max_abs_value = 4.0;  ///< RTVC divides synthesizer mels by this first
+  bool batched = true;             ///< voc_gen_batched
+  int64_t target = 8000;           ///< voc_target
+  int64_t overlap = 400;           ///< voc_overlap
   bool strict = false;  ///< generate with RTVC's exact op order (bit-exact, slow) instead of the fast path
   std::string kernel = "auto";  ///< fast path instruction set: auto, avx512, avx2, generic
   bool normalize = true;        ///< infer_waveform(normalize=True): divide mels by mel_max_abs_value

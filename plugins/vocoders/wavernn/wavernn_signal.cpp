@@ -83,7 +83,8 @@ at::Tensor pad_tensor(const at::Tensor& x, int64_t pad, const std::string& side)
 }
 
 at::Tensor fold_with_overlap(const at::Tensor& x_in, int64_t target, int64_t overlap) {
-  if (x_in.dim() != 3 || x_in.size(0) != 1) throw InternalError("wavernn fold_with_overlap: expected [1, L, F]");
+  if (x_in.dim() != 3 || x_in.size(0) != 1)
+    throw InternalError("wavernn fold_with_overlap: expected [1, L, F]");
   if (target < 1 || overlap < 0) throw UserError("wavernn: target must be >= 1 and overlap >= 0");
   at::Tensor x = x_in;
   const int64_t total_len = x.size(1), features = x.size(2);

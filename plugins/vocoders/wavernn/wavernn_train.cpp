@@ -22,7 +22,8 @@ namespace voxclone::wavernn {
 
 namespace fs = std::filesystem;
 
-VocoderDataset::VocoderDataset(const std::string& metadata, const std::string& mel_dir, const std::string& wav_dir) {
+VocoderDataset::VocoderDataset(const std::string& metadata, const std::string& mel_dir,
+                               const std::string& wav_dir) {
   std::ifstream in(metadata);
   if (!in) throw UserError("vocoder dataset: cannot read " + metadata);
   std::string line;
@@ -35,12 +36,14 @@ VocoderDataset::VocoderDataset(const std::string& metadata, const std::string& m
     std::string part;
     while (std::getline(ss, part, '|')) f.push_back(part);
     if (f.size() < 5)
-      throw UserError(metadata + ":" + std::to_string(line_no) + ": expected audio|mel|embed|samples|frames|text");
+      throw UserError(metadata + ":" + std::to_string(line_no) +
+                      ": expected audio|mel|embed|samples|frames|text");
     int64_t frames = 0;
     try {
       frames = std::stoll(f[4]);
     } catch (const std::exception&) {
-      throw UserError(metadata + ":" + std::to_string(line_no) + ": the 5th field (mel frames) is not an integer");
+      throw UserError(metadata + ":" + std::to_string(line_no) +
+                      ": the 5th field (mel frames) is not an integer");
     }
     if (frames == 0) continue;  // RTVC keeps rows with int(x[4]) != 0
     items_.push_back({(fs::path(mel_dir) / f[1]).string(), (fs::path(wav_dir) / f[0]).string()});
@@ -69,7 +72,8 @@ std::pair<at::Tensor, at::Tensor> VocoderDataset::load(size_t i, const WaveRnnOp
   const int64_t r_pad = (len / hop + 1) * hop - len;
   wav = at::constant_pad_nd(wav, {0, r_pad}, 0.0);
   if (wav.numel() < mel.size(1) * hop)
-    throw UserError(it.wav_path + ": the audio is shorter than its mel (" + std::to_string(mel.size(1)) + " frames)");
+    throw UserError(it.wav_path + ": the audio is shorter than its mel (" + std::to_string(mel.size(1)) +
+                    " frames)");
   wav = wav.narrow(0, 0, mel.size(1) * hop);
   const at::Tensor quant = o.mu_law ? encode_mu_law(wav, o.n_classes()) : float_2_label(wav, o.bits);
   return {mel, quant.to(at::kLong)};
@@ -88,8 +92,8 @@ TrainBatch collate(const std::vector<std::pair<at::Tensor, at::Tensor>>& items, 
     labels.push_back(quant.narrow(0, sig_offset, seq_len + 1));
   }
   if (mels.empty())
-    throw UserError("vocoder training: no utterance is long enough for a window of " + std::to_string(seq_len) +
-                    " samples (voc_seq_len) plus context");
+    throw UserError("vocoder training: no utterance is long enough for a window of " +
+                    std::to_string(seq_len) + " samples (voc_seq_len) plus context");
   const at::Tensor lab = at::stack(labels);
   TrainBatch b;
   b.mels = at::stack(mels).to(at::kFloat).contiguous();
@@ -127,12 +131,13 @@ int64_t WaveRnnTrainTask::resume(const std::string& path) {
   const ckpt::Value* state = root.find("model_state");
   const WaveRnnOptions found = infer_options(state ? *state : root, o_);
   if (found.rnn_dims != o_.rnn_dims || found.fc_dims != o_.fc_dims || found.res_blocks != o_.res_blocks ||
-      found.compute_dims != o_.compute_dims || found.res_out_dims != o_.res_out_dims || found.bits != o_.bits ||
-      found.pad != o_.pad || found.upsample_factors != o_.upsample_factors)
-    throw UserError(path + " holds a WaveRNN of another size (rnn " + std::to_string(found.rnn_dims) + ", fc " +
-                    std::to_string(found.fc_dims) + ", res_blocks " + std::to_string(found.res_blocks) +
-                    ") than configured (rnn " + std::to_string(o_.rnn_dims) + ", fc " + std::to_string(o_.fc_dims) +
-                    ", res_blocks " + std::to_string(o_.res_blocks) + "): use force_restart or the same settings");
+      found.compute_dims != o_.compute_dims || found.res_out_dims != o_.res_out_dims ||
+      found.bits != o_.bits || found.pad != o_.pad || found.upsample_factors != o_.upsample_factors)
+    throw UserError(path + " holds a WaveRNN of another size (rnn " + std::to_string(found.rnn_dims) +
+                    ", fc " + std::to_string(found.fc_dims) + ", res_blocks " +
+                    std::to_string(found.res_blocks) + ") than configured (rnn " +
+                    std::to_string(o_.rnn_dims) + ", fc " + std::to_string(o_.fc_dims) + ", res_blocks " +
+                    std::to_string(o_.res_blocks) + "): use force_restart or the same settings");
   ckpt::load_into_module(*model_, state ? *state : root);
   if (const ckpt::Value* opt = root.find("optimizer_state")) load_adam_state_dict(*adam_, *opt);
   return model_->step.item<int64_t>();
@@ -192,7 +197,8 @@ std::vector<std::pair<std::string, double>> WaveRnnTrainTask::evaluate(int64_t s
   for (size_t i = 0; i < items.size(); ++i) {
     const at::Tensor mel = set.load(i, o_).first;  // already / mel_max_abs_value
     const at::Tensor gen =
-        generate(*model_, mel.unsqueeze(0), o_.batched, o_.target, o_.overlap, false, int64_t(i), &fast).to(at::kFloat);
+        generate(*model_, mel.unsqueeze(0), o_.batched, o_.target, o_.overlap, false, int64_t(i), &fast)
+            .to(at::kFloat);
     const at::Tensor orig = read_npy(items[i].wav_path).to(at::kFloat).reshape({-1});
     const int64_t n = std::min(gen.numel(), orig.numel());
     auto to_vec = [n](const at::Tensor& t) {
@@ -200,7 +206,8 @@ std::vector<std::pair<std::string, double>> WaveRnnTrainTask::evaluate(int64_t s
       return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + n);
     };
     Waveform g{to_vec(gen), int(o_.sample_rate)}, t{to_vec(orig), int(o_.sample_rate)};
-    const std::string stem = (fs::path(dir) / (std::to_string(step) + "_steps_" + std::to_string(i + 1))).string();
+    const std::string stem =
+        (fs::path(dir) / (std::to_string(step) + "_steps_" + std::to_string(i + 1))).string();
     write_wav(stem + "_target.wav", t);
     write_wav(stem + "_gen.wav", g);
     MelSettings ms;
@@ -218,22 +225,26 @@ namespace {
 
 class WaveRnnTrainer : public Trainer {
  public:
-  explicit WaveRnnTrainer(const CreateArgs& args) : config_(args.config), o_(WaveRnnOptions::from_config(args.config)) {
+  explicit WaveRnnTrainer(const CreateArgs& args)
+      : config_(args.config), o_(WaveRnnOptions::from_config(args.config)) {
     if (!args.device.is_cpu()) throw UserError("trainer:wavernn: only the CPU is supported");
   }
 
   TrainResult train(const Config& stage) override {
-    static const std::set<std::string> known{"run_id",      "datasets_root", "syn_dir",      "voc_dir",
-                                             "models_dir",  "ground_truth",  "save_every",   "backup_every",
-                                             "force_restart", "max_steps",   "max_seconds",  "eval_every",
-                                             "log_every",   "seed",          "holdout"};
+    static const std::set<std::string> known{"run_id",        "datasets_root", "syn_dir",     "voc_dir",
+                                             "models_dir",    "ground_truth",  "save_every",  "backup_every",
+                                             "force_restart", "max_steps",     "max_seconds", "eval_every",
+                                             "log_every",     "seed",          "holdout"};
     for (const auto& k : stage.keys())
       if (!known.count(k)) {
         std::string list;
         for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
-        throw UserError("trainer:wavernn: unknown option '" + k + "' (known: " + list + ", and any key of [wavernn])");
+        throw UserError("trainer:wavernn: unknown option '" + k + "' (known: " + list +
+                        ", and any key of [wavernn])");
       }
-    auto str = [&](const std::string& k, const std::string& def) { return stage.has(k) ? stage.get_string(k) : def; };
+    auto str = [&](const std::string& k, const std::string& def) {
+      return stage.has(k) ? stage.get_string(k) : def;
+    };
     auto num = [&](const std::string& k, int64_t def) { return stage.has(k) ? stage.get_int(k) : def; };
     auto flag = [&](const std::string& k) { return stage.has(k) && stage.get_bool(k); };
     const std::string run_id = str("run_id", "");
@@ -244,12 +255,14 @@ class WaveRnnTrainer : public Trainer {
     const std::string syn_dir = str("syn_dir", (fs::path(root) / "SV2TTS" / "synthesizer").string());
     const std::string voc_dir = str("voc_dir", (fs::path(root) / "SV2TTS" / "vocoder").string());
     const bool gt = flag("ground_truth");
-    const std::string metadata = gt ? (fs::path(syn_dir) / "train.txt").string()
-                                    : (fs::path(voc_dir) / "synthesized.txt").string();
-    const std::string mel_dir = gt ? (fs::path(syn_dir) / "mels").string() : (fs::path(voc_dir) / "mels_gta").string();
+    const std::string metadata =
+        gt ? (fs::path(syn_dir) / "train.txt").string() : (fs::path(voc_dir) / "synthesized.txt").string();
+    const std::string mel_dir =
+        gt ? (fs::path(syn_dir) / "mels").string() : (fs::path(voc_dir) / "mels_gta").string();
     auto data = std::make_shared<VocoderDataset>(metadata, mel_dir, (fs::path(syn_dir) / "audio").string());
     std::vector<VocoderItem> heldout = data->split_off(size_t(std::max<int64_t>(0, num("holdout", 0))));
-    spdlog::info("trainer:wavernn: {} utterances from {} ({} held out)", data->size(), metadata, heldout.size());
+    spdlog::info("trainer:wavernn: {} utterances from {} ({} held out)", data->size(), metadata,
+                 heldout.size());
 
     WaveRnnTrainSettings s;
     s.lr = config_.get_double("voc_lr");
@@ -287,6 +300,8 @@ class WaveRnnTrainer : public Trainer {
 
 }  // namespace
 
-std::unique_ptr<Trainer> make_trainer(const CreateArgs& args) { return std::make_unique<WaveRnnTrainer>(args); }
+std::unique_ptr<Trainer> make_trainer(const CreateArgs& args) {
+  return std::make_unique<WaveRnnTrainer>(args);
+}
 
 }  // namespace voxclone::wavernn

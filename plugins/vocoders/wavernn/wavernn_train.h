@@ -57,9 +57,9 @@ TrainBatch collate(const std::vector<std::pair<at::Tensor, at::Tensor>>& items, 
 ckpt::Value state_dict(torch::nn::Module& module);
 
 struct WaveRnnTrainSettings {
-  double lr = 1e-4;             ///< voc_lr
-  int64_t batch_size = 100;     ///< voc_batch_size
-  int64_t seq_len = 1000;       ///< voc_seq_len
+  double lr = 1e-4;          ///< voc_lr
+  int64_t batch_size = 100;  ///< voc_batch_size
+  int64_t seq_len = 1000;    ///< voc_seq_len
   int64_t gen_at_checkpoint = 5;
   uint64_t seed = 0;
 };
@@ -67,8 +67,8 @@ struct WaveRnnTrainSettings {
 class WaveRnnTrainTask : public TrainTask {
  public:
   /// `data` may be null (then only step_on works); `heldout` are the utterances evaluate() resynthesises.
-  WaveRnnTrainTask(const WaveRnnOptions& o, const WaveRnnTrainSettings& s, std::shared_ptr<VocoderDataset> data,
-                   std::vector<VocoderItem> heldout = {});
+  WaveRnnTrainTask(const WaveRnnOptions& o, const WaveRnnTrainSettings& s,
+                   std::shared_ptr<VocoderDataset> data, std::vector<VocoderItem> heldout = {});
   ~WaveRnnTrainTask() override;
   std::string checkpoint_name() const override { return "vocoder.pt"; }
   int64_t resume(const std::string& path) override;

@@ -15,7 +15,8 @@ using namespace voxclone::wavernn;
 static double cpu_seconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
-  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
 static double peak_rss_mb() {
@@ -39,11 +40,12 @@ int main(int argc, char** argv) {
   const int64_t frames = int64_t(seconds * o.sample_rate / o.hop_length) + 1;
   // A synthesizer-like mel in RTVC's [-4, 4] range, divided by 4 as infer_waveform does.
   const at::Tensor mel = (at::rand({1, o.feat_dims, frames}) * 8 - 4) / 4;
-  std::printf("model: full size (rnn %lld, fc %lld, res_blocks %lld), kernel %s, %d thread(s); mel %lld frames = "
-              "%.2f s; peak RSS after setup %.0f MB\n",
-              (long long)o.rnn_dims, (long long)o.fc_dims, (long long)o.res_blocks, strict ? "strict (ATen ops)" :
-              fast.isa().c_str(), threads, (long long)frames, double((frames - 1) * o.hop_length) / o.sample_rate,
-              peak_rss_mb());
+  std::printf(
+      "model: full size (rnn %lld, fc %lld, res_blocks %lld), kernel %s, %d thread(s); mel %lld frames = "
+      "%.2f s; peak RSS after setup %.0f MB\n",
+      (long long)o.rnn_dims, (long long)o.fc_dims, (long long)o.res_blocks,
+      strict ? "strict (ATen ops)" : fast.isa().c_str(), threads, (long long)frames,
+      double((frames - 1) * o.hop_length) / o.sample_rate, peak_rss_mb());
   for (bool batched : {true, false}) {
     if ((batched && which == "unbatched") || (!batched && which == "batched")) continue;
     const auto t0 = std::chrono::steady_clock::now();
@@ -53,9 +55,10 @@ int main(int argc, char** argv) {
     const double cpu = cpu_seconds() - c0;
     const double audio = double(wav.numel()) / o.sample_rate;
     // On a shared machine the CPU time is the steadier figure: wall time includes waiting for a core.
-    std::printf("%-9s %6.2f s of audio in %7.2f s wall (RTF %.3f), %7.2f s CPU (%.3f CPU-s per audio-s), "
-                "peak RSS %.0f MB\n",
-                batched ? "batched" : "unbatched", audio, s, s / audio, cpu, cpu / audio, peak_rss_mb());
+    std::printf(
+        "%-9s %6.2f s of audio in %7.2f s wall (RTF %.3f), %7.2f s CPU (%.3f CPU-s per audio-s), "
+        "peak RSS %.0f MB\n",
+        batched ? "batched" : "unbatched", audio, s, s / audio, cpu, cpu / audio, peak_rss_mb());
   }
   return 0;
 }

@@ -1,11 +1,11 @@
 // WaveRNN parity with RTVC 865eba8: mu-law, fold/unfold, checkpoint loading, upsample/forward, seeded
 // generation (strict: bit-exact; fast: logits under forced labels), against shared/fixtures/rtvc/vocoder.
 #include <ATen/ATen.h>
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <catch2/catch.hpp>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "fixtures.h"
 #include "voxclone/checkpoint.h"
@@ -37,8 +37,8 @@ TEST_CASE("mu-law and label conversions match RTVC vocoder/audio.py") {
   auto f = fixture("mulaw.pt");
   const at::Tensor x = f.at("x");
   CHECK(exactly_equal(encode_mu_law(x, 512), f.at("encode_mu_law")));
-  CHECK(vctest::max_abs_diff(decode_mu_law(f.at("encode_mu_law"), 512, true), f.at("decode_mu_law_from_labels")) <
-        1e-12);
+  CHECK(vctest::max_abs_diff(decode_mu_law(f.at("encode_mu_law"), 512, true),
+                             f.at("decode_mu_law_from_labels")) < 1e-12);
   CHECK(vctest::max_abs_diff(decode_mu_law(x, 512, false), f.at("decode_mu_law_from_float")) < 1e-12);
   const at::Tensor l2f = label_2_float(f.at("labels"), 9);
   CHECK(l2f.scalar_type() == at::kDouble);
@@ -142,8 +142,8 @@ TEST_CASE("upsample network and teacher-forced forward match RTVC") {
   REQUIRE(logits.sizes() == f.at("forward.logits").sizes());
   CHECK(vctest::max_abs_diff(logits, f.at("forward.logits")) < 1e-5);
   CHECK(model->step.item<int64_t>() == 3);  // forward() counts steps like RTVC
-  const at::Tensor loss =
-      torch::nn::functional::cross_entropy(logits.transpose(1, 2).unsqueeze(-1), f.at("forward.y").unsqueeze(-1));
+  const at::Tensor loss = torch::nn::functional::cross_entropy(logits.transpose(1, 2).unsqueeze(-1),
+                                                               f.at("forward.y").unsqueeze(-1));
   CHECK(std::abs(loss.item<double>() - f.at("forward.loss").item<double>()) < 1e-5);
 }
 
@@ -168,7 +168,8 @@ TEST_CASE("strict seeded generation reproduces RTVC's generate() bit for bit") {
     const std::string k = batched ? "batched" : "unbatched";
     INFO(k);
     GenerateTrace trace;
-    const at::Tensor wav = generate(*model, f.at("mel"), batched, 1000, 100, /*strict=*/true, 1242, nullptr, &trace);
+    const at::Tensor wav =
+        generate(*model, f.at("mel"), batched, 1000, 100, /*strict=*/true, 1242, nullptr, &trace);
     CHECK(exactly_equal(trace.labels, f.at(k + ".labels")));
     CHECK(vctest::max_abs_diff(trace.logits, f.at(k + ".logits_first")) < 1e-5);
     REQUIRE(wav.sizes() == f.at(k + ".wav").sizes());
@@ -192,6 +193,23 @@ TEST_CASE("the fast sampler gives RTVC's logits and waveform when fed RTVC's lab
       CHECK(vctest::max_abs_diff(wav, f.at(k + ".wav")) < 1e-9);
     }
   }
+}
+
+TEST_CASE("the opt-in bfloat16 kernels stay close to RTVC's logits under RTVC's labels") {
+  if (!FastSampler::bf16_available()) {
+    WARN("this CPU has no AVX-512 BF16: not tested");
+    return;
+  }
+  auto f = fixture("generate.pt");
+  WaveRnn model = small_model();
+  const WaveRnnOptions& o = model->options();
+  FastSampler fast(step_weights(*model), o.feat_dims, o.aux_dims(), o.bits, "avx512bf16");
+  GenerateTrace trace;
+  trace.forced = f.at("batched.labels");
+  generate(*model, f.at("mel"), true, 1000, 100, false, 7, &fast, &trace);
+  const double d = vctest::max_abs_diff(trace.logits, f.at("batched.logits_first"));
+  CHECK(d < 5e-3);
+  CHECK(d > 0.0);  // really the bfloat16 path, not the float32 one
 }
 
 TEST_CASE("fast sampling is reproducible for a seed and follows the model's distribution") {

@@ -1,12 +1,12 @@
 // WaveRNN training against RTVC: one resumed Adam step, checkpoint format round trip, collate_vocoder on the
 // SV2TTS fixture; and the plugin end to end (vocoder:wavernn through Runtime, trainer through the recipe).
 #include <ATen/ATen.h>
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "fixtures.h"
 #include "voxclone/checkpoint.h"
@@ -53,7 +53,8 @@ TEST_CASE("one resumed training step matches RTVC's (loss, gradient, Adam update
   CHECK(m->step.item<int64_t>() == f.at("after.step").item<int64_t>());
   // The update really moved the weights (a no-op step would fail the comparisons above only by 1e-4 lr).
   const ckpt::Value before = ckpt::load(small_ckpt());
-  CHECK(vctest::max_abs_diff(before.at("model_state").at("fc3.bias").as_tensor(), f.at("after.fc3.bias")) > 1e-6);
+  CHECK(vctest::max_abs_diff(before.at("model_state").at("fc3.bias").as_tensor(), f.at("after.fc3.bias")) >
+        1e-6);
 }
 
 TEST_CASE("checkpoints are written in RTVC's format and resume exactly") {
@@ -81,7 +82,9 @@ TEST_CASE("checkpoints are written in RTVC's format and resume exactly") {
   for (const auto& [k, v] : theirs.at("optimizer_state").at("state").items()) st2.push_back(k.as_int());
   CHECK(st1 == st2);  // no state for "step" (index 0), like PyTorch
   for (const auto& [k, v] : theirs.at("optimizer_state").at("state").items())
-    CHECK(v.at("exp_avg").as_tensor().equal(ours.at("optimizer_state").at("state").items()[size_t(k.as_int() - 1)]
+    CHECK(v.at("exp_avg").as_tensor().equal(ours.at("optimizer_state")
+                                                .at("state")
+                                                .items()[size_t(k.as_int() - 1)]
                                                 .second.at("exp_avg")
                                                 .as_tensor()));
   WaveRnnTrainTask again(small_options(), s, nullptr);
@@ -138,7 +141,8 @@ TEST_CASE("vocoder:wavernn through the plugin loader: strict settings reproduce 
   Waveform w = voc->vocode(mel, opt);
   const at::Tensor ref = f.at("batched.wav");
   REQUIRE(int64_t(w.samples.size()) == ref.numel());
-  CHECK(vctest::max_abs_diff(at::from_blob(w.samples.data(), {int64_t(w.samples.size())}, at::kFloat), ref) < 1e-6);
+  CHECK(vctest::max_abs_diff(at::from_blob(w.samples.data(), {int64_t(w.samples.size())}, at::kFloat), ref) <
+        1e-6);
   // The fast path makes the same length of audio; a mel with another hop is refused.
   auto fast = rt.create<Vocoder>("wavernn", small_ckpt(), {{"threads", 2}});
   CHECK(fast->vocode(mel, opt).samples.size() == w.samples.size());
@@ -153,25 +157,30 @@ TEST_CASE("voxclone vocode and the vocoder_train recipe work end to end") {
   const std::string bin = vctest::voxclone_binary();
   const std::string mel = sv2 + "/mels/mel-1002-128000-0001_00.npy";
   std::string out;
-  REQUIRE(vctest::run_command(bin + " vocode --vocoder wavernn:" + small_ckpt() + " --mel " + mel + " --out " + dir +
-                                  "/o.wav --seed 1",
+  REQUIRE(vctest::run_command(bin + " vocode --vocoder wavernn:" + small_ckpt() + " --mel " + mel +
+                                  " --out " + dir + "/o.wav --seed 1",
                               &out) == 0);
   CHECK(fs::exists(dir + "/o.wav"));
   // A reduced model trained for 3 steps from the fixture's SV2TTS folder, then resumed to 4.
   const std::string datasets_root = fs::path(sv2).parent_path().parent_path().string();
   const std::string recipe = std::string(VOXCLONE_SOURCE_DIR) + "/recipes/vocoder_train.lua";
   const std::string common = bin + " run " + recipe + " run_id=tiny datasets_root=" + datasets_root +
-                             " models_dir=" + dir + "/models --ground_truth save_every=2 seed=1 holdout=1 "
+                             " models_dir=" + dir +
+                             "/models --ground_truth save_every=2 seed=1 holdout=1 "
                              "set=voc_rnn_dims:32,voc_fc_dims:32,voc_compute_dims:16,voc_res_out_dims:16,"
                              "voc_res_blocks:1,voc_batch_size:2,voc_gen_at_checkpoint:1";
   REQUIRE(vctest::run_command(common + " max_steps=3", &out) == 0);
   INFO(out);
   CHECK(fs::exists(dir + "/models/tiny/vocoder.pt"));
   CHECK(fs::exists(dir + "/models/tiny/samples/2_steps_1_gen.wav"));
-  CHECK(ckpt::load(dir + "/models/tiny/vocoder.pt").at("model_state").at("step").as_tensor().item<int64_t>() == 3);
+  CHECK(
+      ckpt::load(dir + "/models/tiny/vocoder.pt").at("model_state").at("step").as_tensor().item<int64_t>() ==
+      3);
   REQUIRE(vctest::run_command(common + " max_steps=4", &out) == 0);
   CHECK(out.find("steps 3 → 4") != std::string::npos);
-  CHECK(ckpt::load(dir + "/models/tiny/vocoder.pt").at("model_state").at("step").as_tensor().item<int64_t>() == 4);
+  CHECK(
+      ckpt::load(dir + "/models/tiny/vocoder.pt").at("model_state").at("step").as_tensor().item<int64_t>() ==
+      4);
   // An unknown stage option is refused with exit code 2.
   CHECK(vctest::run_command(common + " max_steps=5 set=voc_bogus:1", &out) == 2);
 }
