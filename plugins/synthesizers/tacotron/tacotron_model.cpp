@@ -292,7 +292,7 @@ TacotronOutput TacotronImpl::forward(const Tensor& chars, const Tensor& mels, co
   return out;
 }
 
-TacotronOutput TacotronImpl::generate(const Tensor& chars, const Tensor& speaker, int64_t steps) {
+TacotronOutput TacotronImpl::generate(const Tensor& chars, const Tensor& speaker, int64_t steps, bool allow_stop) {
   bool was_training = is_training();
   eval();
   auto to = encoder_proj->weight.options();
@@ -310,7 +310,7 @@ TacotronOutput TacotronImpl::generate(const Tensor& chars, const Tensor& speaker
     mel_out.push_back(m);
     attn.push_back(scores.unsqueeze(1));
     stops.push_back(stop.unsqueeze(0));
-    if (t > 10 && (stop > 0.5).all().item<bool>()) {
+    if (allow_stop && t > 10 && (stop > 0.5).all().item<bool>()) {
       out.stopped_early = true;
       break;
     }

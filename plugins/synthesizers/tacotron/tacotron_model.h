@@ -125,8 +125,10 @@ struct TacotronImpl : torch::nn::Module {
   /// Increments the step buffer, as RTVC does.
   TacotronOutput forward(const torch::Tensor& chars, const torch::Tensor& mels, const torch::Tensor& speaker);
   /// Autoregressive synthesis up to `steps` frames; stops after an iteration t (0, r, 2r ...) when every
-  /// stop token is > 0.5 and t > 10. Runs in eval mode and restores the previous mode.
-  TacotronOutput generate(const torch::Tensor& chars, const torch::Tensor& speaker, int64_t steps = 2000);
+  /// stop token is > 0.5 and t > 10 (unless `allow_stop` is false: benchmarks run a fixed number of steps).
+  /// Runs in eval mode and restores the previous mode.
+  TacotronOutput generate(const torch::Tensor& chars, const torch::Tensor& speaker, int64_t steps = 2000,
+                          bool allow_stop = true);
 
   int64_t r() const { return decoder->r(); }
   void set_r(int64_t r);

@@ -340,6 +340,16 @@ class TrainStage : public Stage {
     if (cfg_.get_string("syn_dir").empty()) throw UserError("synthesizer_train: syn_dir is required");
     bool fresh = cfg_.get_bool("force_restart") || !fs::exists(fs::path(run_dir) / "synthesizer.pt");
     TacotronTrainTask task(cfg_, fresh ? checkpoint_ : std::string());
+    if (fresh && !checkpoint_.empty()) {
+      // Fine-tuning: the run starts as a copy of the given checkpoint, so the loop resumes at its step and the
+      // schedule session of that step applies (as continuing RTVC's training does).
+      fs::create_directories(run_dir);
+      if (cfg_.get_bool("force_restart") && fs::exists(fs::path(run_dir) / task.checkpoint_name())) {
+        fs::create_directories(fs::path(run_dir) / "backups");
+        fs::rename(fs::path(run_dir) / task.checkpoint_name(), fs::path(run_dir) / "backups" / "synthesizer_replaced.pt");
+      }
+      task.save((fs::path(run_dir) / task.checkpoint_name()).string(), task.start_step());
+    }
     TrainOptions o;
     o.run_dir = run_dir;
     int64_t max_steps = cfg_.get_int("max_steps");
@@ -350,7 +360,7 @@ class TrainStage : public Stage {
     o.eval_every = cfg_.get_int("tts_eval_interval");
     o.log_every = cfg_.get_int("log_every");
     o.max_wall_seconds = cfg_.get_double("max_wall_seconds");
-    o.force_restart = cfg_.get_bool("force_restart");
+    o.force_restart = cfg_.get_bool("force_restart") && checkpoint_.empty();
     TrainResult r = train(task, o);
     Config out("synthesizer_train");
     out.define("checkpoint", (fs::path(run_dir) / task.checkpoint_name()).string());
