@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <ATen/Parallel.h>
+
 #include "fixtures.h"
 #include "voxclone/runtime.h"
 
@@ -47,7 +49,7 @@ TEST_CASE("synthesizer_train: a tiny model's loss falls; RTVC-format checkpoint;
   std::string run_dir = vctest::scratch_dir("tacotron_train");
   auto& rt = Runtime::instance();
   rt.load_plugins({vctest::plugin_dir()});
-  torch::set_num_threads(1);
+  at::set_num_threads(1);
 
   Config r1 = rt.create<Stage>("synthesizer_train", "", tiny(syn_dir, run_dir, 30))->run();
   CHECK(r1.get_int("start_step") == 0);
