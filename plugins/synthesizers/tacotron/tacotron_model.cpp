@@ -323,13 +323,20 @@ TacotronOutput TacotronImpl::generate(const Tensor& chars, const Tensor& speaker
   return out;
 }
 
+namespace {
+
+// PyTorch's state_dict order: a module's own parameters, its own buffers, then each child in turn.
+void collect_state(const torch::nn::Module& m, const std::string& prefix, ckpt::Value& sd) {
+  for (const auto& p : m.named_parameters(false)) sd.set(prefix + p.key(), p.value().detach());
+  for (const auto& b : m.named_buffers(false)) sd.set(prefix + b.key(), b.value().detach());
+  for (const auto& c : m.named_children()) collect_state(*c.value(), prefix + c.key() + ".", sd);
+}
+
+}  // namespace
+
 ckpt::Value TacotronImpl::state_dict_value() const {
   ckpt::Value sd = ckpt::Value::dict(true);
-  for (const auto& item : named_modules()) {
-    std::string prefix = item.key().empty() ? "" : item.key() + ".";
-    for (const auto& p : item.value()->named_parameters(false)) sd.set(prefix + p.key(), p.value().detach());
-    for (const auto& b : item.value()->named_buffers(false)) sd.set(prefix + b.key(), b.value().detach());
-  }
+  collect_state(*this, "", sd);
   return sd;
 }
 
