@@ -78,6 +78,16 @@ class TextFrontend {
   virtual std::vector<std::string> symbols() const = 0;
 };
 
+/// A pipeline stage a recipe runs (preprocessing, training, export). Its options are its configuration
+/// (CreateArgs::config: the [name] table of the plugin's config.toml with overrides applied), so unknown keys
+/// are refused like any component option; `checkpoint` is the model it starts from, if any.
+class Stage {
+ public:
+  virtual ~Stage();
+  /// Runs the stage to completion. Returns figures and paths worth reporting (what a recipe gets back).
+  virtual Config run() = 0;
+};
+
 // WordAlignment, Utterance, DatasetProblem and DatasetListing live in dataset.h (no tensors there).
 
 /// A corpus reader. Missing/malformed parts are reported as problems; the rest still loads.

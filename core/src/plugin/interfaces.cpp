@@ -8,5 +8,6 @@ Synthesizer::~Synthesizer() = default;
 Vocoder::~Vocoder() = default;
 TextFrontend::~TextFrontend() = default;
 Dataset::~Dataset() = default;
+Stage::~Stage() = default;
 
 }  // namespace voxclone
