@@ -13,7 +13,6 @@
 #include "voxclone/config.h"
 #include "voxclone/dataset.h"
 #include "voxclone/mel.h"
-#include "voxclone/train.h"
 
 namespace voxclone {
 
@@ -79,6 +78,16 @@ class TextFrontend {
   virtual std::vector<std::string> symbols() const = 0;
 };
 
+/// A pipeline stage a recipe runs (preprocessing, training, export). Its options are its configuration
+/// (CreateArgs::config: the [name] table of the plugin's config.toml with overrides applied), so unknown keys
+/// are refused like any component option; `checkpoint` is the model it starts from, if any.
+class Stage {
+ public:
+  virtual ~Stage();
+  /// Runs the stage to completion. Returns figures and paths worth reporting (what a recipe gets back).
+  virtual Config run() = 0;
+};
+
 // WordAlignment, Utterance, DatasetProblem and DatasetListing live in dataset.h (no tensors there).
 
 /// A corpus reader. Missing/malformed parts are reported as problems; the rest still loads.
@@ -87,15 +96,6 @@ class Dataset {
   virtual ~Dataset();
   /// `subsets` empty: every subset found under `root`. Throws UserError if `root` is not this corpus.
   virtual DatasetListing list(const std::string& root, const std::vector<std::string>& subsets) = 0;
-};
-
-/// Trains one model of a plugin: registered as kind "trainer" under the model's name (trainer:wavernn), so
-/// its configuration is the model's config.toml table with overrides. `stage` holds the recipe's stage
-/// arguments (run folder, data folders, cadence: RTVC's names); a trainer refuses keys it does not know.
-class Trainer {
- public:
-  virtual ~Trainer();
-  virtual TrainResult train(const Config& stage) = 0;
 };
 
 }  // namespace voxclone

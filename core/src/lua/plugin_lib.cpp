@@ -80,40 +80,79 @@ ConfigValue to_config_value(lua_State* L, int index, const std::string& key) {
   }
 }
 
-// vc.<kind>(name[, {checkpoint=..., key=value, ...}]): every key but `checkpoint` overrides the component's
-// configuration; Runtime::resolve_config refuses keys the component does not have.
+// An option table of vc.<kind>(name, opts) / vc.stage(name, opts): every key but `checkpoint` overrides one key
+// of the configuration; Runtime::resolve_config refuses keys the component does not have.
+void read_create_options(lua_State* L, int index, const std::string& what, std::string& checkpoint,
+                         Overrides& overrides) {
+  if (lua_isnoneornil(L, index)) return;
+  luaL_checktype(L, index, LUA_TTABLE);
+  std::vector<std::string> keys;
+  lua_pushnil(L);
+  while (lua_next(L, index) != 0) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING) throw UserError(what + ": option names must be strings");
+    keys.emplace_back(lua_tostring(L, -1));
+  }
+  std::sort(keys.begin(), keys.end());  // a stable order, whatever the table's hash order
+  for (const auto& key : keys) {
+    lua_getfield(L, index, key.c_str());
+    if (key == "checkpoint") {
+      if (lua_type(L, -1) != LUA_TSTRING) throw UserError("option 'checkpoint': expected a path string");
+      checkpoint = lua_tostring(L, -1);
+    } else {
+      overrides.emplace_back(key, to_config_value(L, -1, key));
+    }
+    lua_pop(L, 1);
+  }
+}
+
+// vc.<kind>(name[, {checkpoint=..., key=value, ...}])
 template <class T>
 int create(lua_State* L) {
   std::string name = luaL_checkstring(L, 1);
   std::string checkpoint;
   Overrides overrides;
-  if (!lua_isnoneornil(L, 2)) {
-    luaL_checktype(L, 2, LUA_TTABLE);
-    std::vector<std::string> keys;
-    lua_pushnil(L);
-    while (lua_next(L, 2) != 0) {
-      lua_pop(L, 1);
-      if (lua_type(L, -1) != LUA_TSTRING)
-        throw UserError(std::string(kind_name(KindOf<T>::value)) + " " + name +
-                        ": option names must be strings");
-      keys.emplace_back(lua_tostring(L, -1));
-    }
-    std::sort(keys.begin(), keys.end());  // a stable order, whatever the table's hash order
-    for (const auto& key : keys) {
-      lua_getfield(L, 2, key.c_str());
-      if (key == "checkpoint") {
-        if (lua_type(L, -1) != LUA_TSTRING) throw UserError("option 'checkpoint': expected a path string");
-        checkpoint = lua_tostring(L, -1);
-      } else {
-        overrides.emplace_back(key, to_config_value(L, -1, key));
-      }
-      lua_pop(L, 1);
-    }
-  }
+  read_create_options(L, 2, std::string(kind_name(KindOf<T>::value)) + " " + name, checkpoint, overrides);
   auto object = Runtime::instance().create<T>(name, checkpoint, overrides);
   if (!object)
     throw InternalError(std::string(kind_name(KindOf<T>::value)) + " " + name + ": factory returned nothing");
   push_object<Component<T>>(L, Component<T>{std::move(object), name});
+  return 1;
+}
+
+void push_config_value(lua_State* L, const ConfigValue& v) {
+  if (auto b = std::get_if<bool>(&v.v))
+    lua_pushboolean(L, *b);
+  else if (auto i = std::get_if<int64_t>(&v.v))
+    lua_pushinteger(L, lua_Integer(*i));
+  else if (auto d = std::get_if<double>(&v.v))
+    lua_pushnumber(L, *d);
+  else if (auto s = std::get_if<std::string>(&v.v))
+    lua_pushlstring(L, s->data(), s->size());
+  else {
+    const auto& a = std::get<ConfigValue::Array>(v.v);
+    lua_createtable(L, int(a.size()), 0);
+    for (size_t k = 0; k < a.size(); ++k) {
+      push_config_value(L, a[k]);
+      lua_rawseti(L, -2, lua_Integer(k + 1));
+    }
+  }
+}
+
+// vc.stage(name[, {checkpoint=..., key=value, ...}]) → table: creates the stage with those options and runs it.
+int run_stage(lua_State* L) {
+  std::string name = luaL_checkstring(L, 1);
+  std::string checkpoint;
+  Overrides overrides;
+  read_create_options(L, 2, "stage " + name, checkpoint, overrides);
+  auto stage = Runtime::instance().create<Stage>(name, checkpoint, overrides);
+  if (!stage) throw InternalError("stage " + name + ": factory returned nothing");
+  Config result = stage->run();
+  lua_createtable(L, 0, int(result.keys().size()));
+  for (const auto& key : result.keys()) {
+    push_config_value(L, result.get(key));
+    lua_setfield(L, -2, key.c_str());
+  }
   return 1;
 }
 
@@ -324,76 +363,6 @@ int dataset_list(lua_State* L) {
 
 int dataset_properties(lua_State* L) { return push_common_property<Dataset>(L, lua_tostring(L, 2)) ? 1 : 0; }
 
-// ---- training ------------------------------------------------------------------------------------
-
-// Runs trainer:NAME. Keys of `opts` (at `index`) that the trainer's configuration has override it
-// (voc_lr=...); the others are stage arguments (run_id, datasets_root, ...), which the trainer checks. `skip`
-// is not passed.
-int run_trainer(lua_State* L, const std::string& name, int index, const std::string& skip) {
-  auto& rt = Runtime::instance();
-  const Config defaults = rt.registry().defaults(Kind::Trainer, name);
-  Overrides overrides;
-  Config stage("stage");
-  std::vector<std::string> keys;
-  lua_pushnil(L);
-  while (lua_next(L, index) != 0) {
-    lua_pop(L, 1);
-    if (lua_type(L, -1) != LUA_TSTRING) throw UserError("train " + name + ": option names must be strings");
-    keys.emplace_back(lua_tostring(L, -1));
-  }
-  std::sort(keys.begin(), keys.end());
-  for (const auto& key : keys) {
-    if (key == skip) continue;
-    lua_getfield(L, index, key.c_str());
-    ConfigValue v = to_config_value(L, -1, key);
-    lua_pop(L, 1);
-    if (defaults.has(key))
-      overrides.emplace_back(key, v);
-    else
-      stage.define(key, v);
-  }
-  auto trainer = rt.create<Trainer>(name, "", overrides);
-  TrainResult r = trainer->train(stage);
-  lua_createtable(L, 0, 5);
-  lua_pushinteger(L, r.start_step);
-  lua_setfield(L, -2, "start_step");
-  lua_pushinteger(L, r.end_step);
-  lua_setfield(L, -2, "end_step");
-  lua_pushboolean(L, r.interrupted);
-  lua_setfield(L, -2, "interrupted");
-  lua_createtable(L, int(r.losses.size()), 0);
-  for (size_t i = 0; i < r.losses.size(); ++i) {
-    lua_pushnumber(L, r.losses[i].second);
-    lua_rawseti(L, -2, lua_Integer(i + 1));
-  }
-  lua_setfield(L, -2, "losses");
-  if (!r.losses.empty()) {
-    lua_pushnumber(L, r.losses.back().second);
-    lua_setfield(L, -2, "last_loss");
-  }
-  return 1;
-}
-
-// vc.train(name, {stage arguments and configuration overrides}) → {start_step, end_step, interrupted, losses}
-int vc_train(lua_State* L) {
-  std::string name = luaL_checkstring(L, 1);
-  luaL_checktype(L, 2, LUA_TTABLE);
-  return run_trainer(L, name, 2, "");
-}
-
-// vc.train_vocoder{vocoder = "wavernn" | "hifigan" | ..., ...}: vc.train on the vocoder's trainer.
-int vc_train_vocoder(lua_State* L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
-  lua_getfield(L, 1, "vocoder");
-  if (lua_type(L, -1) != LUA_TSTRING)
-    throw UserError("train_vocoder: option 'vocoder' (a name such as wavernn) is required");
-  std::string name = lua_tostring(L, -1);
-  lua_pop(L, 1);
-  if (!Runtime::instance().registry().has(Kind::Trainer, name))
-    throw UserError("train_vocoder: no trainer for vocoder '" + name + "' (is its plugin loaded?)");
-  return run_trainer(L, name, 1, "vocoder");
-}
-
 // ---- module functions ----------------------------------------------------------------------------
 
 int vc_plugins(lua_State* L) {
@@ -455,8 +424,7 @@ const luaL_Reg kFunctions[] = {
     {"vocoder", protect<create<Vocoder>>},
     {"dataset", protect<create<Dataset>>},
     {"text", protect<create<TextFrontend>>},
-    {"train", protect<vc_train>},
-    {"train_vocoder", protect<vc_train_vocoder>},
+    {"stage", protect<run_stage>},
     {"plugins", protect<vc_plugins>},
     {"write_config", protect<vc_write_config>},
     {"device", protect<vc_device>},

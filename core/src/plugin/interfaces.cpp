@@ -8,6 +8,6 @@ Synthesizer::~Synthesizer() = default;
 Vocoder::~Vocoder() = default;
 TextFrontend::~TextFrontend() = default;
 Dataset::~Dataset() = default;
-Trainer::~Trainer() = default;
+Stage::~Stage() = default;
 
 }  // namespace voxclone

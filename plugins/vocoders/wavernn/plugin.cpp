@@ -65,7 +65,9 @@ std::unique_ptr<Vocoder> make(const CreateArgs& args) { return std::make_unique<
 void register_all(Registry& r) {
   r.add<Vocoder>("wavernn", &make,
                  "WaveRNN (RTVC fatchord, RAW 9-bit mu-law), fast batched or strict sampling");
-  r.add<Trainer>("wavernn", &make_trainer, "WaveRNN training (RTVC vocoder/train.py) on an SV2TTS folder");
+  r.add<Stage>(
+      "vocoder_train_wavernn", &make_train_stage,
+      "Train WaveRNN on an SV2TTS folder (RTVC vocoder_train.py; resumes <models_dir>/<run_id>/vocoder.pt)");
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
-#include <set>
 #include <sstream>
 
 #include "voxclone/audio.h"
@@ -16,6 +15,7 @@
 #include "voxclone/error.h"
 #include "voxclone/log.h"
 #include "voxclone/npy.h"
+#include "voxclone/runtime.h"
 #include "wavernn_signal.h"
 
 namespace voxclone::wavernn {
@@ -219,89 +219,102 @@ std::vector<std::pair<std::string, double>> WaveRnnTrainTask::evaluate(int64_t s
   return {{"mel_l1", total / double(items.size())}};
 }
 
-// ---- trainer:wavernn -------------------------------------------------------------------------------------
+// ---- stage:vocoder_train_wavernn
+// ---------------------------------------------------------------------------
 
 namespace {
 
-class WaveRnnTrainer : public Trainer {
+class WaveRnnTrainStage : public Stage {
  public:
-  explicit WaveRnnTrainer(const CreateArgs& args)
-      : config_(args.config), o_(WaveRnnOptions::from_config(args.config)) {
-    if (!args.device.is_cpu()) throw UserError("trainer:wavernn: only the CPU is supported");
+  explicit WaveRnnTrainStage(const CreateArgs& args) : cfg_(args.config) {
+    if (!args.device.is_cpu()) throw UserError("vocoder_train_wavernn: only the CPU is supported");
+    if (!args.checkpoint.empty())
+      throw UserError(
+          "vocoder_train_wavernn: training resumes from <models_dir>/<run_id>/vocoder.pt; "
+          "copy a checkpoint there instead of passing checkpoint=");
   }
 
-  TrainResult train(const Config& stage) override {
-    static const std::set<std::string> known{"run_id",        "datasets_root", "syn_dir",     "voc_dir",
-                                             "models_dir",    "ground_truth",  "save_every",  "backup_every",
-                                             "force_restart", "max_steps",     "max_seconds", "eval_every",
-                                             "log_every",     "seed",          "holdout"};
-    for (const auto& k : stage.keys())
-      if (!known.count(k)) {
-        std::string list;
-        for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
-        throw UserError("trainer:wavernn: unknown option '" + k + "' (known: " + list +
-                        ", and any key of [wavernn])");
-      }
-    auto str = [&](const std::string& k, const std::string& def) {
-      return stage.has(k) ? stage.get_string(k) : def;
-    };
-    auto num = [&](const std::string& k, int64_t def) { return stage.has(k) ? stage.get_int(k) : def; };
-    auto flag = [&](const std::string& k) { return stage.has(k) && stage.get_bool(k); };
-    const std::string run_id = str("run_id", "");
-    if (run_id.empty()) throw UserError("trainer:wavernn: run_id is required");
-    const std::string root = str("datasets_root", "");
-    if (root.empty() && (!stage.has("syn_dir") || (!stage.has("voc_dir") && !flag("ground_truth"))))
-      throw UserError("trainer:wavernn: datasets_root is required (or syn_dir and voc_dir)");
-    const std::string syn_dir = str("syn_dir", (fs::path(root) / "SV2TTS" / "synthesizer").string());
-    const std::string voc_dir = str("voc_dir", (fs::path(root) / "SV2TTS" / "vocoder").string());
-    const bool gt = flag("ground_truth");
+  Config run() override {
+    auto& rt = Runtime::instance();
+    // Model and optimiser settings: the vocoder's [wavernn] configuration with model_overrides ("key=value").
+    Overrides model_over;
+    for (const auto& v : std::get<ConfigValue::Array>(cfg_.get("model_overrides").v)) {
+      const auto* text = std::get_if<std::string>(&v.v);
+      const size_t eq = text ? text->find('=') : std::string::npos;
+      if (eq == std::string::npos) throw UserError("model_overrides: expected \"key=value\" strings");
+      Config probe = rt.resolve_config(Kind::Vocoder, "wavernn");
+      probe.set_from_string(text->substr(0, eq), text->substr(eq + 1));  // unknown keys are refused here
+      model_over.emplace_back(text->substr(0, eq), probe.get(text->substr(0, eq)));
+    }
+    const Config model_cfg = rt.resolve_config(Kind::Vocoder, "wavernn", model_over);
+    const WaveRnnOptions o = WaveRnnOptions::from_config(model_cfg);
+
+    const std::string run_id = cfg_.get_string("run_id");
+    if (run_id.empty()) throw UserError("vocoder_train_wavernn: run_id is required");
+    const std::string root = cfg_.get_string("datasets_root");
+    const bool gt = cfg_.get_bool("ground_truth");
+    std::string syn_dir = cfg_.get_string("syn_dir"), voc_dir = cfg_.get_string("voc_dir");
+    if (root.empty() && (syn_dir.empty() || (voc_dir.empty() && !gt)))
+      throw UserError("vocoder_train_wavernn: datasets_root is required (or syn_dir and voc_dir)");
+    if (syn_dir.empty()) syn_dir = (fs::path(root) / "SV2TTS" / "synthesizer").string();
+    if (voc_dir.empty()) voc_dir = (fs::path(root) / "SV2TTS" / "vocoder").string();
     const std::string metadata =
         gt ? (fs::path(syn_dir) / "train.txt").string() : (fs::path(voc_dir) / "synthesized.txt").string();
     const std::string mel_dir =
         gt ? (fs::path(syn_dir) / "mels").string() : (fs::path(voc_dir) / "mels_gta").string();
     auto data = std::make_shared<VocoderDataset>(metadata, mel_dir, (fs::path(syn_dir) / "audio").string());
-    std::vector<VocoderItem> heldout = data->split_off(size_t(std::max<int64_t>(0, num("holdout", 0))));
-    spdlog::info("trainer:wavernn: {} utterances from {} ({} held out)", data->size(), metadata,
+    std::vector<VocoderItem> heldout = data->split_off(size_t(std::max<int64_t>(0, cfg_.get_int("holdout"))));
+    spdlog::info("vocoder_train_wavernn: {} utterances from {} ({} held out)", data->size(), metadata,
                  heldout.size());
 
     WaveRnnTrainSettings s;
-    s.lr = config_.get_double("voc_lr");
-    s.batch_size = config_.get_int("voc_batch_size");
-    s.seq_len = config_.get_int("voc_seq_len");
-    s.gen_at_checkpoint = config_.get_int("voc_gen_at_checkpoint");
-    const int64_t seed = num("seed", -1);
+    s.lr = model_cfg.get_double("voc_lr");
+    s.batch_size = model_cfg.get_int("voc_batch_size");
+    s.seq_len = model_cfg.get_int("voc_seq_len");
+    s.gen_at_checkpoint = model_cfg.get_int("voc_gen_at_checkpoint");
+    const int64_t seed = cfg_.get_int("seed");
     s.seed = seed >= 0 ? uint64_t(seed) : uint64_t(std::random_device{}());
-    if (s.seq_len % o_.hop_length != 0 || s.seq_len <= 0)
+    if (s.seq_len % o.hop_length != 0 || s.seq_len <= 0)
       throw UserError("wavernn: voc_seq_len must be a positive multiple of hop_length");
     if (s.batch_size < 1) throw UserError("wavernn: voc_batch_size must be at least 1");
     if (seed >= 0) torch::manual_seed(uint64_t(seed));  // initial weights
-    WaveRnnTrainTask task(o_, s, data, heldout);
+    WaveRnnTrainTask task(o, s, data, heldout);
 
     TrainOptions t;
-    t.run_dir = (fs::path(str("models_dir", "saved_models")) / run_id).string();
-    t.save_every = num("save_every", 1000);
-    t.backup_every = num("backup_every", 25000);
-    t.eval_every = num("eval_every", t.save_every);
-    t.log_every = num("log_every", 10);
-    t.max_wall_seconds = double(num("max_seconds", 0));
-    t.force_restart = flag("force_restart");
+    t.run_dir = (fs::path(cfg_.get_string("models_dir")) / run_id).string();
+    t.save_every = cfg_.get_int("save_every");
+    t.backup_every = cfg_.get_int("backup_every");
+    t.eval_every = cfg_.get_int("eval_every") >= 0 ? cfg_.get_int("eval_every") : t.save_every;
+    t.log_every = cfg_.get_int("log_every");
+    t.max_wall_seconds = cfg_.get_double("max_wall_seconds");
+    t.force_restart = cfg_.get_bool("force_restart");
     // RTVC runs 349 epochs of ceil(items / batch) steps.
     const int64_t per_epoch = (int64_t(data->size()) + s.batch_size - 1) / s.batch_size;
-    t.max_steps = num("max_steps", 349 * per_epoch);
+    t.max_steps = cfg_.get_int("max_steps") > 0 ? cfg_.get_int("max_steps") : 349 * per_epoch;
     fs::create_directories(t.run_dir);
-    write_effective_config((fs::path(t.run_dir) / "config.toml").string(), {config_});
-    return voxclone::train(task, t);
+    write_effective_config((fs::path(t.run_dir) / "config.toml").string(), {model_cfg, cfg_});
+    const TrainResult r = voxclone::train(task, t);
+
+    Config res("vocoder_train_wavernn");
+    res.define("checkpoint", (fs::path(t.run_dir) / task.checkpoint_name()).string());
+    res.define("start_step", r.start_step);
+    res.define("end_step", r.end_step);
+    res.define("interrupted", r.interrupted);
+    if (!r.losses.empty()) {
+      res.define("first_loss", r.losses.front().second);
+      res.define("last_loss", r.losses.back().second);
+    }
+    return res;
   }
 
  private:
-  Config config_;
-  WaveRnnOptions o_;
+  Config cfg_;
 };
 
 }  // namespace
 
-std::unique_ptr<Trainer> make_trainer(const CreateArgs& args) {
-  return std::make_unique<WaveRnnTrainer>(args);
+std::unique_ptr<Stage> make_train_stage(const CreateArgs& args) {
+  return std::make_unique<WaveRnnTrainStage>(args);
 }
 
 }  // namespace voxclone::wavernn

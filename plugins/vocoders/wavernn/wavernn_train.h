@@ -1,6 +1,6 @@
 // WaveRNN training (RTVC vocoder/train.py + vocoder_dataset.py): the SV2TTS dataset, collate_vocoder's
 // random windows, cross-entropy on mu-law labels with Adam, checkpoints in RTVC's {model_state,
-// optimizer_state} format, and the trainer:wavernn stage.
+// optimizer_state} format, and the vocoder_train_wavernn stage.
 #pragma once
 
 #include <memory>
@@ -95,7 +95,7 @@ class WaveRnnTrainTask : public TrainTask {
   size_t cursor_ = 0;
 };
 
-/// trainer:wavernn — RTVC's vocoder_train.py arguments as stage keys.
-std::unique_ptr<Trainer> make_trainer(const CreateArgs& args);
+/// stage:vocoder_train_wavernn — RTVC's vocoder_train.py; options in config.toml's [vocoder_train_wavernn].
+std::unique_ptr<Stage> make_train_stage(const CreateArgs& args);
 
 }  // namespace voxclone::wavernn

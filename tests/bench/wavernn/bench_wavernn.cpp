@@ -1,5 +1,6 @@
 // Benchmark: real-time factor of WaveRNN generation (full-size RTVC model, random weights) on a random mel
 // of N seconds, batched (RTVC's target 8000 / overlap 400) and unbatched, with the process's peak memory.
+// Environment: VOXCLONE_THREADS (fast path threads, default 1), VOXCLONE_KERNEL (default auto).
 #include <ATen/ATen.h>
 #include <sys/resource.h>
 
@@ -35,7 +36,8 @@ int main(int argc, char** argv) {
   WaveRnnOptions o;  // RTVC's vocoder/hparams.py defaults
   WaveRnn model(o);
   model->eval();
-  FastSampler fast(step_weights(*model), o.feat_dims, o.aux_dims(), o.bits);
+  const char* kernel = std::getenv("VOXCLONE_KERNEL");  // auto, avx512, avx2, generic, avx512bf16
+  FastSampler fast(step_weights(*model), o.feat_dims, o.aux_dims(), o.bits, kernel ? kernel : "auto");
   fast.set_threads(threads);
   const int64_t frames = int64_t(seconds * o.sample_rate / o.hop_length) + 1;
   // A synthesizer-like mel in RTVC's [-4, 4] range, divided by 4 as infer_waveform does.

@@ -167,10 +167,11 @@ TEST_CASE("voxclone vocode and the vocoder_train recipe work end to end") {
   const std::string common = bin + " run " + recipe + " run_id=tiny datasets_root=" + datasets_root +
                              " models_dir=" + dir +
                              "/models --ground_truth save_every=2 seed=1 holdout=1 "
-                             "set=voc_rnn_dims:32,voc_fc_dims:32,voc_compute_dims:16,voc_res_out_dims:16,"
-                             "voc_res_blocks:1,voc_batch_size:2,voc_gen_at_checkpoint:1";
-  REQUIRE(vctest::run_command(common + " max_steps=3", &out) == 0);
+                             "model=voc_rnn_dims=32,voc_fc_dims=32,voc_compute_dims=16,voc_res_out_dims=16,"
+                             "voc_res_blocks=1,voc_batch_size=2,voc_gen_at_checkpoint=1";
+  const int rc = vctest::run_command(common + " max_steps=3", &out);
   INFO(out);
+  REQUIRE(rc == 0);
   CHECK(fs::exists(dir + "/models/tiny/vocoder.pt"));
   CHECK(fs::exists(dir + "/models/tiny/samples/2_steps_1_gen.wav"));
   CHECK(
@@ -181,6 +182,8 @@ TEST_CASE("voxclone vocode and the vocoder_train recipe work end to end") {
   CHECK(
       ckpt::load(dir + "/models/tiny/vocoder.pt").at("model_state").at("step").as_tensor().item<int64_t>() ==
       4);
-  // An unknown stage option is refused with exit code 2.
-  CHECK(vctest::run_command(common + " max_steps=5 set=voc_bogus:1", &out) == 2);
+  // An unknown model setting is refused with exit code 2, and so is a vocoder without a training stage.
+  CHECK(vctest::run_command(common + ",voc_bogus=1 max_steps=5", &out) == 2);
+  CHECK(out.find("voc_bogus") != std::string::npos);
+  CHECK(vctest::run_command(common + " max_steps=5 vocoder=nosuch", &out) == 2);
 }
