@@ -197,7 +197,7 @@ std::vector<std::string> preprocess_speaker(const fs::path& speaker_dir, const P
       for (const auto& t : split(remove_quotes(parts[2]), ',')) ends.push_back(std::stod(t));
       auto pieces = split_on_silences(load_rescaled(audio, p), words, ends, p);
       for (size_t i = 0; i < pieces.size(); ++i) {
-        char name[16];
+        char name[32];
         std::snprintf(name, sizeof name, "_%02zu", i);
         add(process_utterance(std::move(pieces[i].first), pieces[i].second, parts[0] + name, p));
       }
