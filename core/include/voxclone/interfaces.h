@@ -31,6 +31,9 @@ class SpeakerEncoder {
   virtual int sample_rate() const = 0;
   /// `preprocess`: apply the encoder's own normalisation/trimming first. Returns float32 [embedding_size].
   virtual at::Tensor embed(const Waveform& wav, bool preprocess = true) = 0;
+  /// One embedding per waveform, [wavs.size(), embedding_size] (an encoder may batch them; the default
+  /// calls embed() for each).
+  virtual at::Tensor embed_batch(const std::vector<Waveform>& wavs, bool preprocess = true);
 };
 
 struct SynthesisOptions {
@@ -76,6 +79,16 @@ class TextFrontend {
   /// Ids including the end-of-sequence symbol.
   virtual std::vector<int64_t> to_ids(const std::string& text) const = 0;
   virtual std::vector<std::string> symbols() const = 0;
+};
+
+/// A pipeline stage a recipe runs by name (preprocessing, training, evaluation). Its options are its
+/// configuration: the stage's table of the plugin's config.toml with the recipe's keys applied (unknown keys
+/// are refused before the stage is created).
+class Stage {
+ public:
+  virtual ~Stage();
+  /// Does the work. Returns figures for the recipe (counts, paths, the last loss ...) as a Config.
+  virtual Config run() = 0;
 };
 
 // WordAlignment, Utterance, DatasetProblem and DatasetListing live in dataset.h (no tensors there).
