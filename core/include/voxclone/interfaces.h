@@ -1,4 +1,4 @@
-// The plugin interfaces: what a speaker encoder, synthesizer, vocoder, dataset and text frontend do.
+// The plugin interfaces: what a speaker encoder, synthesizer, vocoder, dataset, text frontend and stage do.
 // Plugins implement these; core, the CLI and Lua recipes only ever see these types.
 #pragma once
 
