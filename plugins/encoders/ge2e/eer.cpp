@@ -58,14 +58,12 @@ RocCurve roc_curve(const std::vector<bool>& labels, const std::vector<float>& sc
 }
 
 double interpolate_linear(const std::vector<double>& x, const std::vector<double>& y, double at) {
-  if (x.size() < 2 || x.size() != y.size()) throw InternalError("interpolate_linear: need >= 2 points");
+  if (x.empty() || x.size() != y.size()) throw InternalError("interpolate_linear: need points");
   if (!(at >= x.front() && at <= x.back())) throw InternalError("interpolate_linear: value out of range");
-  // First index whose x is >= at, kept inside [1, n - 1].
-  size_t hi = size_t(std::lower_bound(x.begin(), x.end(), at) - x.begin());
-  hi = std::min(std::max<size_t>(hi, 1), x.size() - 1);
-  size_t lo = hi - 1;
-  double slope = (y[hi] - y[lo]) / (x[hi] - x[lo]);
-  return slope * (at - x[lo]) + y[lo];
+  // The last point whose x is <= at (scipy delegates float64 data to numpy.interp, which does this).
+  size_t j = size_t(std::upper_bound(x.begin(), x.end(), at) - x.begin()) - 1;
+  if (j + 1 == x.size() || at == x[j]) return y[j];
+  return (y[j + 1] - y[j]) / (x[j + 1] - x[j]) * (at - x[j]) + y[j];
 }
 
 double brent_root(const std::function<double(double)>& f, double a, double b, double xtol, double rtol,

@@ -16,8 +16,9 @@ struct RocCurve {
 /// or a class is absent.
 RocCurve roc_curve(const std::vector<bool>& labels, const std::vector<float>& scores);
 
-/// scipy.interpolate.interp1d(x, y)(at) (linear, x non-decreasing; at a repeated x the first point of
-/// the run is used, as scipy's searchsorted does). InternalError outside [x.front(), x.back()].
+/// scipy.interpolate.interp1d(x, y)(at) for float64 data, which scipy hands to numpy.interp: x
+/// non-decreasing; at a repeated x the LAST point of the run gives the value. InternalError outside
+/// [x.front(), x.back()].
 double interpolate_linear(const std::vector<double>& x, const std::vector<double>& y, double at);
 
 /// Brent's root finding on [a, b] (f(a), f(b) of opposite signs or zero), with scipy brentq's stopping
