@@ -19,7 +19,7 @@ namespace {
 
 std::string source_dir() { return VOXCLONE_SOURCE_DIR; }
 
-int voxclone(const std::string& args, std::string* out = nullptr) {
+int run_voxclone(const std::string& args, std::string* out = nullptr) {
   std::string text;
   int code = vctest::run_command(vctest::voxclone_binary() + " " + args, &text);
   if (out != nullptr) *out = text;
@@ -42,7 +42,7 @@ std::string preprocessed_fixtures(const std::string& datasets_root) {
   if (out.empty()) {
     out = vctest::scratch_dir("ge2e_preprocess") + "/SV2TTS/encoder";
     std::string log;
-    int code = voxclone("run " + source_dir() + "/recipes/encoder_preprocess.lua datasets_root=" + datasets_root +
+    int code = run_voxclone("run " + source_dir() + "/recipes/encoder_preprocess.lua datasets_root=" + datasets_root +
                             " out_dir=" + out + " datasets=librispeech_other,voxceleb1,voxceleb2 no_trim=true",
                         &log);
     INFO(log);
@@ -99,11 +99,11 @@ TEST_CASE("encoder_preprocess with skip_existing keeps what is there and writes 
   REQUIRE(before.size() == 2);
   fs::path mel = fs::path(out) / "LibriSpeech_train-other-500_20" / before[0].first;
   auto stamp = fs::last_write_time(mel);
-  REQUIRE(voxclone("run " + source_dir() + "/recipes/encoder_preprocess.lua datasets_root=" + root + " out_dir=" +
+  REQUIRE(run_voxclone("run " + source_dir() + "/recipes/encoder_preprocess.lua datasets_root=" + root + " out_dir=" +
                    out + " datasets=librispeech_other no_trim=true skip_existing=true") == 0);
   CHECK(read_sources(sources) == before);
   CHECK(fs::last_write_time(mel) == stamp);
-  CHECK(voxclone("run " + source_dir() + "/recipes/encoder_preprocess.lua datasets_root=/nonexistent/x") == 2);
+  CHECK(run_voxclone("run " + source_dir() + "/recipes/encoder_preprocess.lua datasets_root=/nonexistent/x") == 2);
 }
 
 TEST_CASE("a short encoder_train run lowers the loss, checkpoints in RTVC's format and embeds", "[ge2e][train]") {
@@ -113,7 +113,7 @@ TEST_CASE("a short encoder_train run lowers the loss, checkpoints in RTVC's form
   std::string models = vctest::scratch_dir("ge2e_train");
   std::string log;
   // 4 usable speakers (20, id10001, id00012, id00015) × 2 crops; a larger rate so 40 steps show learning.
-  int code = voxclone("run " + source_dir() + "/recipes/encoder_train.lua run_id=t clean_data_root=" + clean +
+  int code = run_voxclone("run " + source_dir() + "/recipes/encoder_train.lua run_id=t clean_data_root=" + clean +
                           " models_dir=" + models +
                           " speakers_per_batch=4 utterances_per_speaker=2 max_steps=40 learning_rate=0.001"
                           " vis_every=1 umap_every=20 save_every=20 backup_every=0 threads=1",
@@ -145,14 +145,14 @@ TEST_CASE("a short encoder_train run lowers the loss, checkpoints in RTVC's form
   CHECK(saved.at("optimizer_state").at("state").items().size() == 16);
   std::string wav = vctest::fixture_or_skip("rtvc/encoder/input.wav");
   std::string out = models + "/e.npy", mean = models + "/m.npy";
-  REQUIRE(voxclone("embed --encoder ge2e:" + ckpt + " --out " + out + " --out-mean " + mean + " " + wav + " " + wav) == 0);
+  REQUIRE(run_voxclone("embed --encoder ge2e:" + ckpt + " --out " + out + " --out-mean " + mean + " " + wav + " " + wav) == 0);
   at::Tensor e = voxclone::read_npy(out), m = voxclone::read_npy(mean);
   REQUIRE(e.dim() == 2);
   CHECK(e.size(0) == 2);
   CHECK(e.size(1) == 256);
   CHECK(std::fabs(m.norm().item<double>() - 1.0) < 1e-5);
-  REQUIRE(voxclone("embed --encoder ge2e:" + ckpt + " --out " + out + " " + wav) == 0);
+  REQUIRE(run_voxclone("embed --encoder ge2e:" + ckpt + " --out " + out + " " + wav) == 0);
   CHECK(voxclone::read_npy(out).dim() == 1);
   // No checkpoint: refused as a user error.
-  CHECK(voxclone("embed --encoder ge2e --out " + out + " " + wav) == 2);
+  CHECK(run_voxclone("embed --encoder ge2e --out " + out + " " + wav) == 2);
 }
