@@ -75,7 +75,10 @@ TEST_CASE("encoder_preprocess writes RTVC's SV2TTS/encoder layout for the refere
         CHECK(fs::path(rows[i].second).lexically_relative(root).string() == want[i].second);
         at::Tensor mel = voxclone::read_npy((fs::path(out) / speaker / rows[i].first).string());
         auto shape = data.at("npy_shapes").at(rows[i].first);
-        CHECK(mel.size(0) == int64_t(shape[0]));
+        // AAC (.m4a) decoding is decoder-dependent (priming and padding samples): RTVC's audioread/ffmpeg
+        // gave a few frames more than FFmpeg's library here. Lossless sources must match exactly.
+        int64_t slack = rows[i].second.size() > 4 && rows[i].second.substr(rows[i].second.size() - 4) == ".m4a" ? 8 : 0;
+        CHECK(std::abs(mel.size(0) - int64_t(shape[0])) <= slack);
         CHECK(mel.size(1) == int64_t(shape[1]));
       }
     }
@@ -112,10 +115,11 @@ TEST_CASE("a short encoder_train run lowers the loss, checkpoints in RTVC's form
   std::string clean = preprocessed_fixtures(root);
   std::string models = vctest::scratch_dir("ge2e_train");
   std::string log;
-  // 4 usable speakers (20, id10001, id00012, id00015) × 2 crops; a larger rate so 40 steps show learning.
+  // 4 usable speakers (20, id10001, id00012, id00015) × 4 crops; a larger rate (3e-4) so 40 steps show
+  // learning. (1e-3 learns faster, then collapses: every ReLU output dies and the loss sits at ln 4.)
   int code = run_voxclone("run " + source_dir() + "/recipes/encoder_train.lua run_id=t clean_data_root=" + clean +
                           " models_dir=" + models +
-                          " speakers_per_batch=4 utterances_per_speaker=2 max_steps=40 learning_rate=0.001"
+                          " speakers_per_batch=4 utterances_per_speaker=4 max_steps=40 learning_rate=0.0003"
                           " vis_every=1 umap_every=20 save_every=20 backup_every=0 threads=1",
                       &log);
   INFO(log);
