@@ -332,10 +332,14 @@ int dataset_properties(lua_State* L) { return push_common_property<Dataset>(L, l
 // ---- stages --------------------------------------------------------------------------------------
 
 void push_config_value(lua_State* L, const ConfigValue& value) {
-  if (const bool* b = std::get_if<bool>(&value.v)) lua_pushboolean(L, *b);
-  else if (const int64_t* i = std::get_if<int64_t>(&value.v)) lua_pushinteger(L, *i);
-  else if (const double* d = std::get_if<double>(&value.v)) lua_pushnumber(L, *d);
-  else if (const std::string* s = std::get_if<std::string>(&value.v)) lua_pushlstring(L, s->data(), s->size());
+  if (const bool* b = std::get_if<bool>(&value.v))
+    lua_pushboolean(L, *b);
+  else if (const int64_t* i = std::get_if<int64_t>(&value.v))
+    lua_pushinteger(L, *i);
+  else if (const double* d = std::get_if<double>(&value.v))
+    lua_pushnumber(L, *d);
+  else if (const std::string* s = std::get_if<std::string>(&value.v))
+    lua_pushlstring(L, s->data(), s->size());
   else {
     const auto& items = std::get<ConfigValue::Array>(value.v);
     lua_createtable(L, int(items.size()), 0);

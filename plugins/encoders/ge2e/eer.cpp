@@ -44,7 +44,8 @@ RocCurve roc_curve(const std::vector<bool>& labels, const std::vector<float>& sc
     fps.swap(f2);
     thr.swap(h2);
   }
-  if (tps.back() <= 0 || fps.back() <= 0) throw InternalError("roc_curve: needs both positive and negative labels");
+  if (tps.back() <= 0 || fps.back() <= 0)
+    throw InternalError("roc_curve: needs both positive and negative labels");
   RocCurve r;
   r.fpr.push_back(0.0);
   r.tpr.push_back(0.0);
@@ -72,7 +73,8 @@ double brent_root(const std::function<double(double)>& f, double a, double b, do
   double f_prev = f(x_prev), f_cur = f(x_cur);
   if (f_prev == 0) return x_prev;
   if (f_cur == 0) return x_cur;
-  if (std::signbit(f_prev) == std::signbit(f_cur)) throw InternalError("brent_root: f(a) and f(b) have the same sign");
+  if (std::signbit(f_prev) == std::signbit(f_cur))
+    throw InternalError("brent_root: f(a) and f(b) have the same sign");
   double x_blk = 0, f_blk = 0, s_prev = 0, s_cur = 0;
   for (int it = 0; it < max_iter; ++it) {
     // Keep [x_cur, x_blk] a bracket with x_cur the better end.

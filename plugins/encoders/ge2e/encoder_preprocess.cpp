@@ -38,11 +38,12 @@ DatasetChoice choose_dataset(const std::string& name) {
   if (name == "librispeech") return {"librispeech", {}};
   if (Runtime::instance().registry().has(Kind::Dataset, name)) return {name, {}};
   throw UserError("encoder_preprocess: unknown dataset '" + name +
-                  "' (librispeech_other, librispeech_clean, librispeech, or a dataset plugin name: see voxclone plugins)");
+                  "' (librispeech_other, librispeech_clean, librispeech, or a dataset plugin name: see "
+                  "voxclone plugins)");
 }
 
 struct SpeakerWork {
-  std::string out_name;            ///< <dataset>_<subset>_<speaker>, from the speaker folder's relative path
+  std::string out_name;  ///< <dataset>_<subset>_<speaker>, from the speaker folder's relative path
   fs::path speaker_dir;
   std::vector<const Utterance*> utterances;
 };
@@ -97,8 +98,10 @@ class PreprocessStage : public Stage {
   Config run() override {
     std::string root = c_.get_string("datasets_root");
     if (root.empty()) throw UserError("encoder_preprocess: datasets_root is required");
-    if (!fs::is_directory(root)) throw UserError("encoder_preprocess: datasets_root " + root + " is not a folder");
-    fs::path out_dir = c_.get_string("out_dir").empty() ? fs::path(root) / "SV2TTS" / "encoder" : fs::path(c_.get_string("out_dir"));
+    if (!fs::is_directory(root))
+      throw UserError("encoder_preprocess: datasets_root " + root + " is not a folder");
+    fs::path out_dir = c_.get_string("out_dir").empty() ? fs::path(root) / "SV2TTS" / "encoder"
+                                                        : fs::path(c_.get_string("out_dir"));
     fs::create_directories(out_dir);
     min_frames_ = c_.get_int("partials_n_frames");
     skip_existing_ = c_.get_bool("skip_existing");
@@ -128,7 +131,8 @@ class PreprocessStage : public Stage {
       skipped += r[2];
       ++datasets_done;
     }
-    if (datasets_done == 0) throw UserError("encoder_preprocess: none of the datasets was found under " + root);
+    if (datasets_done == 0)
+      throw UserError("encoder_preprocess: none of the datasets was found under " + root);
     Config result;
     result.define("out_dir", out_dir.string());
     result.define("speakers", speakers);
@@ -139,8 +143,8 @@ class PreprocessStage : public Stage {
 
  private:
   // Returns {speakers, utterances written, utterances skipped}.
-  std::array<int64_t, 3> preprocess_listing(const std::string& name, const DatasetListing& listing, const fs::path& root,
-                                            const fs::path& out_dir, int workers) {
+  std::array<int64_t, 3> preprocess_listing(const std::string& name, const DatasetListing& listing,
+                                            const fs::path& root, const fs::path& out_dir, int workers) {
     std::map<std::string, SpeakerWork> by_dir;
     for (const Utterance& u : listing.utterances) {
       fs::path dir = speaker_dir_of(u);
@@ -204,7 +208,8 @@ class PreprocessStage : public Stage {
         Waveform wav = read_audio(u->audio);
         if (u->start > 0 || u->end > 0) {
           auto a = size_t(std::max(0.0, u->start) * wav.sample_rate);
-          auto b = u->end > 0 ? std::min(wav.samples.size(), size_t(u->end * wav.sample_rate)) : wav.samples.size();
+          auto b = u->end > 0 ? std::min(wav.samples.size(), size_t(u->end * wav.sample_rate))
+                              : wav.samples.size();
           wav.samples = std::vector<float>(wav.samples.begin() + std::min(a, b), wav.samples.begin() + b);
         }
         Waveform pre = preprocess_for_encoder(wav, -30.0, true, trim_);
@@ -229,23 +234,26 @@ class PreprocessStage : public Stage {
     return r;
   }
 
-  void write_log(const fs::path& path, const std::string& name, std::vector<double> d, const std::vector<Skip>& skipped) {
+  void write_log(const fs::path& path, const std::string& name, std::vector<double> d,
+                 const std::vector<Skip>& skipped) {
     std::ofstream log(path);
     std::time_t now = std::time(nullptr);
     char when[64];
     std::strftime(when, sizeof when, "%A %d %B %Y at %H:%M", std::localtime(&now));
     log << "Creating dataset " << name << " on " << when << "\n-----\nParameter values:\n";
-    log << "\taudio_norm_target_dBFS: -30\n\tmel_n_channels: 40\n\tmel_window_length: 25\n\tmel_window_step: 10\n"
-        << "\tpartials_n_frames: " << min_frames_ << "\n\tsampling_rate: 16000\n\ttrim_long_silences: "
-        << (trim_ ? "True" : "False") << "\n-----\nStatistics:\n";
+    log << "\taudio_norm_target_dBFS: -30\n\tmel_n_channels: 40\n\tmel_window_length: 25\n\tmel_window_step: "
+           "10\n"
+        << "\tpartials_n_frames: " << min_frames_
+        << "\n\tsampling_rate: 16000\n\ttrim_long_silences: " << (trim_ ? "True" : "False")
+        << "\n-----\nStatistics:\n";
     if (!d.empty()) {
       std::sort(d.begin(), d.end());
       double sum = 0;
       for (double x : d) sum += x;
       double median = d.size() % 2 ? d[d.size() / 2] : (d[d.size() / 2 - 1] + d[d.size() / 2]) / 2;
       char line[200];
-      std::snprintf(line, sizeof line, "\tduration:\n\t\tmin %.3f, max %.3f\n\t\tmean %.3f, median %.3f\n", d.front(),
-                    d.back(), sum / double(d.size()), median);
+      std::snprintf(line, sizeof line, "\tduration:\n\t\tmin %.3f, max %.3f\n\t\tmean %.3f, median %.3f\n",
+                    d.front(), d.back(), sum / double(d.size()), median);
       log << line;
     }
     log << "-----\nSkipped (" << skipped.size() << "):\n";
@@ -260,6 +268,8 @@ class PreprocessStage : public Stage {
 
 }  // namespace
 
-std::unique_ptr<Stage> make_preprocess_stage(const CreateArgs& args) { return std::make_unique<PreprocessStage>(args); }
+std::unique_ptr<Stage> make_preprocess_stage(const CreateArgs& args) {
+  return std::make_unique<PreprocessStage>(args);
+}
 
 }  // namespace voxclone::ge2e

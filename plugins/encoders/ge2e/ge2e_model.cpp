@@ -16,7 +16,9 @@ namespace voxclone::ge2e {
 
 SpeakerEncoderNetImpl::SpeakerEncoderNetImpl(const ModelOptions& o) : options_(o) {
   lstm = register_module(
-      "lstm", torch::nn::LSTM(torch::nn::LSTMOptions(o.mel_channels, o.hidden_size).num_layers(o.num_layers).batch_first(true)));
+      "lstm",
+      torch::nn::LSTM(
+          torch::nn::LSTMOptions(o.mel_channels, o.hidden_size).num_layers(o.num_layers).batch_first(true)));
   linear = register_module("linear", torch::nn::Linear(o.hidden_size, o.embedding_size));
   // RTVC's fixed initial values of the cosine similarity scale and bias.
   similarity_weight = register_parameter("similarity_weight", torch::tensor({10.0f}));
@@ -40,9 +42,10 @@ torch::Tensor SpeakerEncoderNetImpl::similarity_matrix(const torch::Tensor& embe
 
   // Cosine similarity of normalised vectors = element-wise product summed over the last dimension
   // (the same reduction RTVC issues, so results agree to the last bits).
-  torch::Tensor to_centroids = (embeds.unsqueeze(2) * incl.squeeze(1).unsqueeze(0).unsqueeze(0)).sum(3);  // [S,U,S]
-  torch::Tensor to_own = (embeds * excl).sum(2);                                                          // [S,U]
-  torch::Tensor eye = torch::eye(speakers, embeds.options().dtype(torch::kBool)).unsqueeze(1);             // [S,1,S]
+  torch::Tensor to_centroids =
+      (embeds.unsqueeze(2) * incl.squeeze(1).unsqueeze(0).unsqueeze(0)).sum(3);                 // [S,U,S]
+  torch::Tensor to_own = (embeds * excl).sum(2);                                                // [S,U]
+  torch::Tensor eye = torch::eye(speakers, embeds.options().dtype(torch::kBool)).unsqueeze(1);  // [S,1,S]
   torch::Tensor own = to_own.unsqueeze(2).expand({speakers, utterances, speakers});
   torch::Tensor sim = torch::where(eye, own, to_centroids);
   return sim * similarity_weight + similarity_bias;
@@ -57,7 +60,8 @@ std::pair<torch::Tensor, double> SpeakerEncoderNetImpl::loss(const torch::Tensor
   torch::Tensor scores = sim.detach().to(torch::kFloat).contiguous().cpu();
   std::vector<float> flat(scores.data_ptr<float>(), scores.data_ptr<float>() + scores.numel());
   std::vector<bool> labels(flat.size());
-  for (int64_t row = 0; row < speakers * utterances; ++row) labels[size_t(row * speakers + row / utterances)] = true;
+  for (int64_t row = 0; row < speakers * utterances; ++row)
+    labels[size_t(row * speakers + row / utterances)] = true;
   return {loss, equal_error_rate(labels, flat)};
 }
 
@@ -94,7 +98,8 @@ const ckpt::Value& state_of(const ckpt::Value& root, const std::string& path) {
   const ckpt::Value* state = root.find("model_state");
   if (state == nullptr) {
     if (root.find("lstm.weight_ih_l0") == nullptr)
-      throw UserError(path + ": not an RTVC encoder checkpoint (expected 'model_state' or a SpeakerEncoder state dict)");
+      throw UserError(
+          path + ": not an RTVC encoder checkpoint (expected 'model_state' or a SpeakerEncoder state dict)");
     state = &root;
   }
   return *state;
@@ -149,7 +154,8 @@ torch::Tensor cut_partials(const torch::Tensor& mel, const std::vector<Range>& s
 torch::Tensor forward_chunks(SpeakerEncoderNetImpl& net, const torch::Tensor& batch, int64_t max_batch) {
   std::vector<torch::Tensor> outs;
   for (int64_t i = 0; i < batch.size(0); i += max_batch)
-    outs.push_back(net.forward(batch.slice(0, i, std::min(batch.size(0), i + max_batch)).to(net.similarity_weight.device())));
+    outs.push_back(net.forward(
+        batch.slice(0, i, std::min(batch.size(0), i + max_batch)).to(net.similarity_weight.device())));
   return outs.size() == 1 ? outs[0] : torch::cat(outs);
 }
 
@@ -173,7 +179,8 @@ Embedding embed_utterance(SpeakerEncoderNetImpl& net, const std::vector<float>& 
   return all[0];
 }
 
-std::vector<Embedding> embed_utterances(SpeakerEncoderNetImpl& net, const std::vector<std::vector<float>>& wavs,
+std::vector<Embedding> embed_utterances(SpeakerEncoderNetImpl& net,
+                                        const std::vector<std::vector<float>>& wavs,
                                         const PartialOptions& partials, int64_t max_batch) {
   torch::NoGradGuard no_grad;
   std::vector<Embedding> out(wavs.size());
@@ -197,7 +204,8 @@ std::vector<Embedding> embed_utterances(SpeakerEncoderNetImpl& net, const std::v
   return out;
 }
 
-torch::Tensor embed_frames(SpeakerEncoderNetImpl& net, const torch::Tensor& frames, const PartialOptions& partials) {
+torch::Tensor embed_frames(SpeakerEncoderNetImpl& net, const torch::Tensor& frames,
+                           const PartialOptions& partials) {
   torch::NoGradGuard no_grad;
   const int64_t spf = int64_t(partials.sample_rate) * partials.step_ms / 1000;
   // A waveform of (F - 1) * spf samples has exactly F centred frames.

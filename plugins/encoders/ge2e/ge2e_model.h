@@ -18,10 +18,10 @@ namespace voxclone::ge2e {
 
 /// encoder/params_model.py and the mel size of params_data.py.
 struct ModelOptions {
-  int64_t mel_channels = 40;    ///< mel_n_channels
-  int64_t hidden_size = 256;    ///< model_hidden_size
-  int64_t embedding_size = 256; ///< model_embedding_size
-  int64_t num_layers = 3;       ///< model_num_layers
+  int64_t mel_channels = 40;     ///< mel_n_channels
+  int64_t hidden_size = 256;     ///< model_hidden_size
+  int64_t embedding_size = 256;  ///< model_embedding_size
+  int64_t num_layers = 3;        ///< model_num_layers
 };
 
 /// LSTM → last layer's final hidden state → linear → ReLU → L2 normalisation; plus the learnable scale
@@ -72,18 +72,20 @@ struct Embedding {
 
 /// RTVC embed_utterance on a preprocessed 16 kHz waveform: zero-pad to the last slice, mel, partials,
 /// one batched forward, mean and re-normalisation. `using_partials` false: the whole mel in one pass.
-Embedding embed_utterance(SpeakerEncoderNetImpl& net, const std::vector<float>& wav, bool using_partials = true,
-                          const PartialOptions& partials = {});
+Embedding embed_utterance(SpeakerEncoderNetImpl& net, const std::vector<float>& wav,
+                          bool using_partials = true, const PartialOptions& partials = {});
 
 /// The same for several utterances with all their partials in shared forward passes of at most
 /// `max_batch` partials: one embedding per utterance (as embed_utterance with partials).
-std::vector<Embedding> embed_utterances(SpeakerEncoderNetImpl& net, const std::vector<std::vector<float>>& wavs,
+std::vector<Embedding> embed_utterances(SpeakerEncoderNetImpl& net,
+                                        const std::vector<std::vector<float>>& wavs,
                                         const PartialOptions& partials = {}, int64_t max_batch = 64);
 
 /// Embeddings of mel frames [frames, mel_channels] cut into partials like embed_utterance (slices computed
 /// for the frame count, last partial dropped if shorter than the options allow, no padding beyond the
 /// frames). Used on preprocessed .npy mels where the waveform is gone.
-torch::Tensor embed_frames(SpeakerEncoderNetImpl& net, const torch::Tensor& frames, const PartialOptions& partials = {});
+torch::Tensor embed_frames(SpeakerEncoderNetImpl& net, const torch::Tensor& frames,
+                           const PartialOptions& partials = {});
 
 /// A voice from several utterance embeddings [n, D]: their mean, L2-normalised.
 torch::Tensor speaker_embedding(const torch::Tensor& utterance_embeds);

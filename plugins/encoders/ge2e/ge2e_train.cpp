@@ -1,5 +1,7 @@
 // GE2E training (RTVC encoder/train.py and data_objects/) as a TrainTask, and the encoder_train and
 // encoder_eval stages.
+#include "ge2e_train.h"
+
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -10,7 +12,6 @@
 
 #include "eer.h"
 #include "ge2e_model.h"
-#include "ge2e_train.h"
 #include "projection_png.h"
 #include "stages.h"
 #include "voxclone/checkpoint.h"
@@ -95,31 +96,36 @@ std::vector<SpeakerFolder> list_speakers(const std::string& root, const std::vec
     out.push_back(std::move(s));
   }
   if (out.empty())
-    throw UserError("no speakers found in " + root + " (expected SV2TTS/encoder speaker folders with _sources.txt)");
+    throw UserError("no speakers found in " + root +
+                    " (expected SV2TTS/encoder speaker folders with _sources.txt)");
   return out;
 }
 
 Ge2eTrainTask::Ge2eTrainTask(std::vector<SpeakerFolder> speakers, const TrainSettings& s)
     : s_(s), speakers_(std::move(speakers)), speaker_cycler_(speakers_.size()), rng_(s.seed) {
   if (!speakers_.empty() && int64_t(speakers_.size()) < s.speakers_per_batch)
-    spdlog::warn("only {} speakers for batches of {}: some speakers appear twice in a batch", speakers_.size(),
-                 s.speakers_per_batch);
+    spdlog::warn("only {} speakers for batches of {}: some speakers appear twice in a batch",
+                 speakers_.size(), s.speakers_per_batch);
   torch::manual_seed(s.seed);
   net_ = SpeakerEncoderNet(ModelOptions{});
   net_->train();
-  adam_ = std::make_unique<torch::optim::Adam>(net_->parameters(), torch::optim::AdamOptions(s.learning_rate));
+  adam_ =
+      std::make_unique<torch::optim::Adam>(net_->parameters(), torch::optim::AdamOptions(s.learning_rate));
   for (const auto& sp : speakers_) utterance_cyclers_.emplace_back(sp.mels.size());
 }
 
 int64_t Ge2eTrainTask::resume(const std::string& path) {
   ckpt::Value root = ckpt::load(path);
   int64_t stored = load_checkpoint(*net_, path);
-  if (const ckpt::Value* opt = root.find("optimizer_state")) load_adam_state_dict(*adam_, *opt, s_.learning_rate);
-  else spdlog::warn("{}: no optimizer_state, Adam starts fresh", path);
+  if (const ckpt::Value* opt = root.find("optimizer_state"))
+    load_adam_state_dict(*adam_, *opt, s_.learning_rate);
+  else
+    spdlog::warn("{}: no optimizer_state, Adam starts fresh", path);
   return std::max<int64_t>(0, stored - 1);
 }
 
-StepReport Ge2eTrainTask::step_on(const torch::Tensor& batch, std::map<std::string, torch::Tensor>* raw_grads) {
+StepReport Ge2eTrainTask::step_on(const torch::Tensor& batch,
+                                  std::map<std::string, torch::Tensor>* raw_grads) {
   torch::Tensor embeds = net_->forward(batch);
   auto [loss, eer] = net_->loss(embeds.view({s_.speakers_per_batch, s_.utterances_per_speaker, -1}));
   adam_->zero_grad();
@@ -141,8 +147,8 @@ StepReport Ge2eTrainTask::train_step(int64_t step) {
   window_loss_ += r.loss;
   window_eer_ += r.metrics[0].second;
   if (++window_ >= s_.vis_every) {
-    spdlog::info("step {}: loss {:.4f}, EER {:.4f} (mean of the last {} steps)", step, window_loss_ / double(window_),
-                 window_eer_ / double(window_), window_);
+    spdlog::info("step {}: loss {:.4f}, EER {:.4f} (mean of the last {} steps)", step,
+                 window_loss_ / double(window_), window_eer_ / double(window_), window_);
     window_ = 0;
     window_loss_ = window_eer_ = 0;
   }
@@ -194,7 +200,8 @@ torch::Tensor Ge2eTrainTask::draw_batch() {
                         std::to_string(s_.partial_frames));
       // As numpy's randint(0, n - partial): the upper bound is exclusive.
       int64_t start = 0;
-      if (n != s_.partial_frames) start = std::uniform_int_distribution<int64_t>(0, n - s_.partial_frames - 1)(rng_);
+      if (n != s_.partial_frames)
+        start = std::uniform_int_distribution<int64_t>(0, n - s_.partial_frames - 1)(rng_);
       crops.push_back(frames.slice(0, start, start + s_.partial_frames));
     }
   }
@@ -220,7 +227,8 @@ class TrainStage : public Stage {
     s.cache = c_.get_bool("cache_utterances");
     s.seed = uint64_t(c_.get_int("seed"));
     if (s.speakers_per_batch < 2 || s.utterances_per_speaker < 2 || s.partial_frames < 1)
-      throw UserError("encoder_train: need speakers_per_batch >= 2, utterances_per_speaker >= 2, partials_n_frames >= 1");
+      throw UserError(
+          "encoder_train: need speakers_per_batch >= 2, utterances_per_speaker >= 2, partials_n_frames >= 1");
     if (c_.get_int("threads") > 0) torch::set_num_threads(int(c_.get_int("threads")));
     auto speakers = list_speakers(root, {}, string_list(c_, "exclude_speakers"));
     spdlog::info("encoder_train: {} speakers from {}", speakers.size(), root);
@@ -293,7 +301,8 @@ class EvalStage : public Stage {
 
   Config run() override {
     std::string checkpoint = c_.get_string("checkpoint"), root = c_.get_string("clean_data_root");
-    if (checkpoint.empty() || root.empty()) throw UserError("encoder_eval: checkpoint and clean_data_root are required");
+    if (checkpoint.empty() || root.empty())
+      throw UserError("encoder_eval: checkpoint and clean_data_root are required");
     const int64_t seg = c_.get_int("segment_frames"), max_seg = c_.get_int("max_segments");
     if (seg < 1 || max_seg < 1) throw UserError("encoder_eval: segment_frames and max_segments must be >= 1");
     SpeakerEncoderNet net = open_checkpoint(checkpoint);
@@ -316,7 +325,8 @@ class EvalStage : public Stage {
           owner.push_back(int(s));
         }
       }
-    if (model_vecs.size() < 3) throw UserError("encoder_eval: fewer than 3 segments of " + std::to_string(seg) + " frames");
+    if (model_vecs.size() < 3)
+      throw UserError("encoder_eval: fewer than 3 segments of " + std::to_string(seg) + " frames");
     // The baseline's dimensions are standardised over the evaluation set so no band dominates the cosine.
     const size_t d = base_vecs[0].size();
     for (size_t j = 0; j < d; ++j) {
@@ -336,15 +346,16 @@ class EvalStage : public Stage {
     r.define("segments", int64_t(model_vecs.size()));
     r.define("same_pairs", same);
     r.define("different_pairs", different);
-    spdlog::info("encoder_eval: {} speakers, {} segments of {} frames, {} same / {} different pairs: EER {:.4f}, "
-                 "baseline (log-mel mean+std) EER {:.4f}", speakers.size(), model_vecs.size(), seg, same, different,
-                 eer, base);
+    spdlog::info(
+        "encoder_eval: {} speakers, {} segments of {} frames, {} same / {} different pairs: EER {:.4f}, "
+        "baseline (log-mel mean+std) EER {:.4f}",
+        speakers.size(), model_vecs.size(), seg, same, different, eer, base);
     if (!c_.get_string("out_json").empty()) {
       std::ofstream out(c_.get_string("out_json"));
       out << "{\"checkpoint\": \"" << checkpoint << "\", \"eer\": " << eer << ", \"baseline_eer\": " << base
           << ", \"speakers\": " << speakers.size() << ", \"segments\": " << model_vecs.size()
-          << ", \"segment_frames\": " << seg << ", \"same_pairs\": " << same << ", \"different_pairs\": " << different
-          << "}\n";
+          << ", \"segment_frames\": " << seg << ", \"same_pairs\": " << same
+          << ", \"different_pairs\": " << different << "}\n";
     }
     return r;
   }

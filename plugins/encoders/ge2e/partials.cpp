@@ -9,7 +9,8 @@
 namespace voxclone::ge2e {
 
 PartialSlices compute_partial_slices(int64_t n_samples, const PartialOptions& o) {
-  if (!(o.overlap >= 0.0 && o.overlap < 1.0)) throw InternalError("compute_partial_slices: overlap must be in [0, 1)");
+  if (!(o.overlap >= 0.0 && o.overlap < 1.0))
+    throw InternalError("compute_partial_slices: overlap must be in [0, 1)");
   if (!(o.min_pad_coverage > 0.0 && o.min_pad_coverage <= 1.0))
     throw InternalError("compute_partial_slices: min_pad_coverage must be in (0, 1]");
   const int64_t samples_per_frame = int64_t(o.sample_rate) * o.step_ms / 1000;

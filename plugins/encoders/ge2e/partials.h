@@ -17,11 +17,11 @@ struct PartialSlices {
 };
 
 struct PartialOptions {
-  int64_t partial_frames = 160;   ///< partials_n_frames
+  int64_t partial_frames = 160;    ///< partials_n_frames
   double min_pad_coverage = 0.75;  ///< keep a last partial this much covered by real samples
-  double overlap = 0.5;           ///< 0: disjoint partials
+  double overlap = 0.5;            ///< 0: disjoint partials
   int sample_rate = 16000;
-  int step_ms = 10;               ///< mel_window_step
+  int step_ms = 10;  ///< mel_window_step
 };
 
 /// The slices of an utterance of `n_samples` samples (encoder/inference.py). Always at least one.

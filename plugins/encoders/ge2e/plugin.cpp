@@ -20,7 +20,8 @@ class Ge2eEncoder : public SpeakerEncoder {
     max_batch_ = c.get_int("max_batch");
     if (partials_.partial_frames < 1 || !(partials_.overlap >= 0 && partials_.overlap < 1) ||
         !(partials_.min_pad_coverage > 0 && partials_.min_pad_coverage <= 1) || max_batch_ < 1)
-      throw UserError("ge2e: need partials_n_frames >= 1, 0 <= overlap < 1, 0 < min_pad_coverage <= 1, max_batch >= 1");
+      throw UserError(
+          "ge2e: need partials_n_frames >= 1, 0 <= overlap < 1, 0 < min_pad_coverage <= 1, max_batch >= 1");
     if (!args.checkpoint.empty()) {
       net_ = ge2e::open_checkpoint(args.checkpoint);
     } else if (c.get_bool("allow_random_init")) {
@@ -32,8 +33,9 @@ class Ge2eEncoder : public SpeakerEncoder {
       o.num_layers = c.get_int("model_num_layers");
       net_ = ge2e::SpeakerEncoderNet(o);
     } else {
-      throw UserError("ge2e: a checkpoint is required (ge2e:encoder.pt); an untrained encoder gives meaningless "
-                      "embeddings (set ge2e.allow_random_init=true for tests)");
+      throw UserError(
+          "ge2e: a checkpoint is required (ge2e:encoder.pt); an untrained encoder gives meaningless "
+          "embeddings (set ge2e.allow_random_init=true for tests)");
     }
     net_->eval();
     net_->to(args.device);
@@ -67,14 +69,18 @@ class Ge2eEncoder : public SpeakerEncoder {
   int64_t max_batch_ = 64;
 };
 
-std::unique_ptr<SpeakerEncoder> make_encoder(const CreateArgs& args) { return std::make_unique<Ge2eEncoder>(args); }
+std::unique_ptr<SpeakerEncoder> make_encoder(const CreateArgs& args) {
+  return std::make_unique<Ge2eEncoder>(args);
+}
 
 void register_all(Registry& r) {
-  r.add<SpeakerEncoder>("ge2e", &make_encoder, "GE2E LSTM speaker encoder (RTVC encoder.pt, 256-d embeddings)");
+  r.add<SpeakerEncoder>("ge2e", &make_encoder,
+                        "GE2E LSTM speaker encoder (RTVC encoder.pt, 256-d embeddings)");
   r.add<Stage>("encoder_preprocess", &ge2e::make_preprocess_stage,
                "corpora → SV2TTS/encoder mels (RTVC encoder_preprocess.py)");
   r.add<Stage>("encoder_train", &ge2e::make_train_stage, "GE2E training (RTVC encoder_train.py)");
-  r.add<Stage>("encoder_eval", &ge2e::make_eval_stage, "speaker-verification EER of an encoder vs a mel baseline");
+  r.add<Stage>("encoder_eval", &ge2e::make_eval_stage,
+               "speaker-verification EER of an encoder vs a mel baseline");
 }
 
 }  // namespace

@@ -36,11 +36,13 @@ int main(int argc, char** argv) {
   std::string checkpoint = argc > 1 ? argv[1] : "";
   int runs = argc > 2 ? std::atoi(argv[2]) : 10;
   torch::manual_seed(0);
-  SpeakerEncoderNet net = checkpoint.empty() ? SpeakerEncoderNet(ModelOptions{}) : open_checkpoint(checkpoint);
+  SpeakerEncoderNet net =
+      checkpoint.empty() ? SpeakerEncoderNet(ModelOptions{}) : open_checkpoint(checkpoint);
   net->eval();
   // 10 s of speech-like noise: the content does not change the cost.
   std::vector<float> wav(160000);
-  for (size_t i = 0; i < wav.size(); ++i) wav[i] = 0.1f * std::sin(0.05f * float(i)) * std::sin(0.0007f * float(i));
+  for (size_t i = 0; i < wav.size(); ++i)
+    wav[i] = 0.1f * std::sin(0.05f * float(i)) * std::sin(0.0007f * float(i));
   embed_utterance(*net, wav);  // warm-up
   auto [best, median] = time_ms(runs, [&] { embed_utterance(*net, wav); });
   std::printf("threads %d\n", torch::get_num_threads());
@@ -52,7 +54,8 @@ int main(int argc, char** argv) {
   task.step_on(batch);  // warm-up
   int train_runs = std::max(1, runs / 3);
   auto [tbest, tmedian] = time_ms(train_runs, [&] { task.step_on(batch); });
-  std::printf("train step 64x10x160 (forward, loss, backward, clip, Adam): best %.0f ms, median %.0f ms (%d runs)\n",
-              tbest, tmedian, train_runs);
+  std::printf(
+      "train step 64x10x160 (forward, loss, backward, clip, Adam): best %.0f ms, median %.0f ms (%d runs)\n",
+      tbest, tmedian, train_runs);
   return 0;
 }

@@ -1,7 +1,8 @@
 // GE2E network parity with RTVC: checkpoint loading (zip and legacy), forward, similarity matrix, loss,
 // embed_utterance with and without partials.
-#include <catch2/catch.hpp>
 #include <torch/torch.h>
+
+#include <catch2/catch.hpp>
 
 #include "fixtures.h"
 #include "ge2e_model.h"
@@ -43,7 +44,8 @@ TEST_CASE("forward, similarity matrix (exclusive centroids), loss and EER match 
   CHECK(std::fabs(eer - ref.at("eer").item<double>()) < 1e-6);
 }
 
-TEST_CASE("embed_utterance matches RTVC with partials, with zero padding, and without partials", "[ge2e][embed]") {
+TEST_CASE("embed_utterance matches RTVC with partials, with zero padding, and without partials",
+          "[ge2e][embed]") {
   auto ref = vctest::load_pt_dict(vctest::fixture_or_skip("rtvc/encoder/embed_utterance.pt"));
   auto audio = vctest::load_pt_dict(vctest::fixture_or_skip("rtvc/encoder/encoder_audio.pt"));
   SpeakerEncoderNet net = open_checkpoint(vctest::fixture_or_skip("rtvc/encoder/ge2e_rtvc.pt"));
@@ -62,7 +64,8 @@ TEST_CASE("embed_utterance matches RTVC with partials, with zero padding, and wi
   }
 
   at::Tensor st = ref.at("short_wav").contiguous();
-  Embedding s = embed_utterance(*net, std::vector<float>(st.data_ptr<float>(), st.data_ptr<float>() + st.numel()));
+  Embedding s =
+      embed_utterance(*net, std::vector<float>(st.data_ptr<float>(), st.data_ptr<float>() + st.numel()));
   CHECK(vctest::max_abs_diff(s.embed, ref.at("short_embed")) < 1e-5);
   CHECK(vctest::max_abs_diff(s.partial_embeds, ref.at("short_partial_embeds")) < 1e-5);
   REQUIRE(s.wave_slices.size() == 1);
@@ -72,7 +75,8 @@ TEST_CASE("embed_utterance matches RTVC with partials, with zero padding, and wi
   CHECK(vctest::max_abs_diff(whole.embed, ref.at("embed_no_partials")) < 1e-5);
 
   // Batched: both utterances in one pass give the same embeddings as one at a time.
-  auto both = embed_utterances(*net, {wav, std::vector<float>(st.data_ptr<float>(), st.data_ptr<float>() + st.numel())});
+  auto both = embed_utterances(
+      *net, {wav, std::vector<float>(st.data_ptr<float>(), st.data_ptr<float>() + st.numel())});
   CHECK(vctest::max_abs_diff(both[0].embed, ref.at("embed")) < 1e-5);
   CHECK(vctest::max_abs_diff(both[1].embed, ref.at("short_embed")) < 1e-5);
   at::Tensor voice = speaker_embedding(torch::stack({both[0].embed, both[1].embed}));

@@ -1,9 +1,9 @@
 // GE2E partial slicing and EER against RTVC's compute_partial_slices and SpeakerEncoder.loss.
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <catch2/catch.hpp>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "eer.h"
 #include "fixtures.h"

@@ -1,11 +1,10 @@
 // GE2E stages and CLI end to end: encoder_preprocess on the dataset layout fixtures vs RTVC's reader
 // outputs, skip_existing, a short training run whose loss falls, `voxclone embed`.
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -31,7 +30,8 @@ std::vector<std::pair<std::string, std::string>> read_sources(const fs::path& p)
   std::vector<std::pair<std::string, std::string>> rows;
   std::ifstream in(p);
   std::string line;
-  while (std::getline(in, line)) rows.emplace_back(line.substr(0, line.find(',')), line.substr(line.find(',') + 1));
+  while (std::getline(in, line))
+    rows.emplace_back(line.substr(0, line.find(',')), line.substr(line.find(',') + 1));
   std::sort(rows.begin(), rows.end());
   return rows;
 }
@@ -42,9 +42,10 @@ std::string preprocessed_fixtures(const std::string& datasets_root) {
   if (out.empty()) {
     out = vctest::scratch_dir("ge2e_preprocess") + "/SV2TTS/encoder";
     std::string log;
-    int code = run_voxclone("run " + source_dir() + "/recipes/encoder_preprocess.lua datasets_root=" + datasets_root +
-                            " out_dir=" + out + " datasets=librispeech_other,voxceleb1,voxceleb2 no_trim=true",
-                        &log);
+    int code = run_voxclone(
+        "run " + source_dir() + "/recipes/encoder_preprocess.lua datasets_root=" + datasets_root +
+            " out_dir=" + out + " datasets=librispeech_other,voxceleb1,voxceleb2 no_trim=true",
+        &log);
     INFO(log);
     REQUIRE(code == 0);
   }
@@ -53,7 +54,8 @@ std::string preprocessed_fixtures(const std::string& datasets_root) {
 
 }  // namespace
 
-TEST_CASE("encoder_preprocess writes RTVC's SV2TTS/encoder layout for the reference readers", "[ge2e][preprocess]") {
+TEST_CASE("encoder_preprocess writes RTVC's SV2TTS/encoder layout for the reference readers",
+          "[ge2e][preprocess]") {
   std::string expected_path = vctest::fixture_or_skip("datasets/expected_reader_outputs.json");
   std::string root = fs::path(expected_path).parent_path().string();
   std::ifstream in(expected_path);
@@ -77,7 +79,8 @@ TEST_CASE("encoder_preprocess writes RTVC's SV2TTS/encoder layout for the refere
         auto shape = data.at("npy_shapes").at(rows[i].first);
         // AAC (.m4a) decoding is decoder-dependent (priming and padding samples): RTVC's audioread/ffmpeg
         // gave a few frames more than FFmpeg's library here. Lossless sources must match exactly.
-        int64_t slack = rows[i].second.size() > 4 && rows[i].second.substr(rows[i].second.size() - 4) == ".m4a" ? 8 : 0;
+        int64_t slack =
+            rows[i].second.size() > 4 && rows[i].second.substr(rows[i].second.size() - 4) == ".m4a" ? 8 : 0;
         CHECK(std::abs(mel.size(0) - int64_t(shape[0])) <= slack);
         CHECK(mel.size(1) == int64_t(shape[1]));
       }
@@ -93,7 +96,8 @@ TEST_CASE("encoder_preprocess writes RTVC's SV2TTS/encoder layout for the refere
   CHECK(text.str().find("too short") != std::string::npos);
 }
 
-TEST_CASE("encoder_preprocess with skip_existing keeps what is there and writes nothing twice", "[ge2e][preprocess]") {
+TEST_CASE("encoder_preprocess with skip_existing keeps what is there and writes nothing twice",
+          "[ge2e][preprocess]") {
   std::string expected_path = vctest::fixture_or_skip("datasets/expected_reader_outputs.json");
   std::string root = fs::path(expected_path).parent_path().string();
   std::string out = preprocessed_fixtures(root);
@@ -102,14 +106,17 @@ TEST_CASE("encoder_preprocess with skip_existing keeps what is there and writes 
   REQUIRE(before.size() == 2);
   fs::path mel = fs::path(out) / "LibriSpeech_train-other-500_20" / before[0].first;
   auto stamp = fs::last_write_time(mel);
-  REQUIRE(run_voxclone("run " + source_dir() + "/recipes/encoder_preprocess.lua datasets_root=" + root + " out_dir=" +
-                   out + " datasets=librispeech_other no_trim=true skip_existing=true") == 0);
+  REQUIRE(run_voxclone("run " + source_dir() + "/recipes/encoder_preprocess.lua datasets_root=" + root +
+                       " out_dir=" + out + " datasets=librispeech_other no_trim=true skip_existing=true") ==
+          0);
   CHECK(read_sources(sources) == before);
   CHECK(fs::last_write_time(mel) == stamp);
-  CHECK(run_voxclone("run " + source_dir() + "/recipes/encoder_preprocess.lua datasets_root=/nonexistent/x") == 2);
+  CHECK(run_voxclone("run " + source_dir() +
+                     "/recipes/encoder_preprocess.lua datasets_root=/nonexistent/x") == 2);
 }
 
-TEST_CASE("a short encoder_train run lowers the loss, checkpoints in RTVC's format and embeds", "[ge2e][train]") {
+TEST_CASE("a short encoder_train run lowers the loss, checkpoints in RTVC's format and embeds",
+          "[ge2e][train]") {
   std::string expected_path = vctest::fixture_or_skip("datasets/expected_reader_outputs.json");
   std::string root = fs::path(expected_path).parent_path().string();
   std::string clean = preprocessed_fixtures(root);
@@ -117,11 +124,12 @@ TEST_CASE("a short encoder_train run lowers the loss, checkpoints in RTVC's form
   std::string log;
   // 4 usable speakers (20, id10001, id00012, id00015) × 4 crops; a larger rate (3e-4) so 40 steps show
   // learning. (1e-3 learns faster, then collapses: every ReLU output dies and the loss sits at ln 4.)
-  int code = run_voxclone("run " + source_dir() + "/recipes/encoder_train.lua run_id=t clean_data_root=" + clean +
-                          " models_dir=" + models +
-                          " speakers_per_batch=4 utterances_per_speaker=4 max_steps=40 learning_rate=0.0003"
-                          " vis_every=1 umap_every=20 save_every=20 backup_every=0 threads=1",
-                      &log);
+  int code =
+      run_voxclone("run " + source_dir() + "/recipes/encoder_train.lua run_id=t clean_data_root=" + clean +
+                       " models_dir=" + models +
+                       " speakers_per_batch=4 utterances_per_speaker=4 max_steps=40 learning_rate=0.0003"
+                       " vis_every=1 umap_every=20 save_every=20 backup_every=0 threads=1",
+                   &log);
   INFO(log);
   REQUIRE(code == 0);
   std::ifstream csv(models + "/t/train_log.csv");
@@ -149,7 +157,8 @@ TEST_CASE("a short encoder_train run lowers the loss, checkpoints in RTVC's form
   CHECK(saved.at("optimizer_state").at("state").items().size() == 16);
   std::string wav = vctest::fixture_or_skip("rtvc/encoder/input.wav");
   std::string out = models + "/e.npy", mean = models + "/m.npy";
-  REQUIRE(run_voxclone("embed --encoder ge2e:" + ckpt + " --out " + out + " --out-mean " + mean + " " + wav + " " + wav) == 0);
+  REQUIRE(run_voxclone("embed --encoder ge2e:" + ckpt + " --out " + out + " --out-mean " + mean + " " + wav +
+                       " " + wav) == 0);
   at::Tensor e = voxclone::read_npy(out), m = voxclone::read_npy(mean);
   REQUIRE(e.dim() == 2);
   CHECK(e.size(0) == 2);

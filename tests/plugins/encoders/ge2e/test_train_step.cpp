@@ -1,7 +1,8 @@
 // One resumed GE2E training step against RTVC: loss, raw gradients, clipped norm, parameters and Adam
 // moments after the update; and the checkpoint written back reads like RTVC's.
-#include <catch2/catch.hpp>
 #include <torch/torch.h>
+
+#include <catch2/catch.hpp>
 
 #include "fixtures.h"
 #include "ge2e_train.h"
@@ -31,7 +32,8 @@ TEST_CASE("a step resumed from RTVC's checkpoint and optimizer state matches RTV
   CHECK(vctest::max_abs_diff(net.similarity_weight, ref.at("after.similarity_weight")) < 1e-6);
   CHECK(vctest::max_abs_diff(net.similarity_bias, ref.at("after.similarity_bias")) < 1e-6);
   CHECK(vctest::max_abs_diff(net.linear->bias, ref.at("after.linear.bias")) < 1e-6);
-  CHECK(vctest::max_abs_diff(net.named_parameters()["lstm.bias_hh_l2"], ref.at("after.lstm.bias_hh_l2")) < 1e-6);
+  CHECK(vctest::max_abs_diff(net.named_parameters()["lstm.bias_hh_l2"], ref.at("after.lstm.bias_hh_l2")) <
+        1e-6);
 
   // Adam moments through the PyTorch-format state dict: linear.bias is parameter 15 in RTVC's order.
   voxclone::ckpt::Value state = voxclone::adam_state_dict(task.adam());
@@ -39,8 +41,10 @@ TEST_CASE("a step resumed from RTVC's checkpoint and optimizer state matches RTV
   for (const auto& [k, v] : state.at("state").items())
     if (k.as_int() == 15) p15 = &v;
   REQUIRE(p15 != nullptr);
-  CHECK(vctest::max_abs_diff(p15->at("exp_avg").as_tensor(), ref.at("after.adam.exp_avg.linear.bias")) < 1e-6);
-  CHECK(vctest::max_abs_diff(p15->at("exp_avg_sq").as_tensor(), ref.at("after.adam.exp_avg_sq.linear.bias")) < 1e-9);
+  CHECK(vctest::max_abs_diff(p15->at("exp_avg").as_tensor(), ref.at("after.adam.exp_avg.linear.bias")) <
+        1e-6);
+  CHECK(vctest::max_abs_diff(p15->at("exp_avg_sq").as_tensor(), ref.at("after.adam.exp_avg_sq.linear.bias")) <
+        1e-9);
 
   // Saved in RTVC's layout: step + 1, model_state in RTVC's key order, optimizer_state.
   std::string out = vctest::scratch_dir("ge2e_save") + "/encoder.pt";
