@@ -1,4 +1,4 @@
-// The plugin interfaces: what a speaker encoder, synthesizer, vocoder, dataset, text frontend and stage do.
+// The plugin interfaces: what a speaker encoder, synthesizer, vocoder, dataset and text frontend do.
 // Plugins implement these; core, the CLI and Lua recipes only ever see these types.
 #pragma once
 
@@ -81,13 +81,13 @@ class TextFrontend {
   virtual std::vector<std::string> symbols() const = 0;
 };
 
-/// A pipeline stage a recipe runs by name (preprocessing, training, evaluation). Its options are its
-/// configuration: the stage's table of the plugin's config.toml with the recipe's keys applied (unknown keys
-/// are refused before the stage is created).
+/// A pipeline stage a recipe runs (preprocessing, training, export). Its options are its configuration
+/// (CreateArgs::config: the [name] table of the plugin's config.toml with overrides applied), so unknown keys
+/// are refused like any component option; `checkpoint` is the model it starts from, if any.
 class Stage {
  public:
   virtual ~Stage();
-  /// Does the work. Returns figures for the recipe (counts, paths, the last loss ...) as a Config.
+  /// Runs the stage to completion. Returns figures and paths worth reporting (what a recipe gets back).
   virtual Config run() = 0;
 };
 

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
-#include <variant>
 
 #include "lua_tensor.h"
 #include "voxclone/runtime.h"
@@ -81,44 +80,79 @@ ConfigValue to_config_value(lua_State* L, int index, const std::string& key) {
   }
 }
 
-// Reads the option table at index 2 of vc.<kind>(name, opts) / vc.stage(name, opts): `checkpoint` (when
-// `checkpoint` is not null) and configuration overrides, in a stable key order.
-void read_overrides(lua_State* L, const std::string& what, std::string* checkpoint, Overrides& overrides) {
-  if (!lua_isnoneornil(L, 2)) {
-    luaL_checktype(L, 2, LUA_TTABLE);
-    std::vector<std::string> keys;
-    lua_pushnil(L);
-    while (lua_next(L, 2) != 0) {
-      lua_pop(L, 1);
-      if (lua_type(L, -1) != LUA_TSTRING) throw UserError(what + ": option names must be strings");
-      keys.emplace_back(lua_tostring(L, -1));
+// An option table of vc.<kind>(name, opts) / vc.stage(name, opts): every key but `checkpoint` overrides one key
+// of the configuration; Runtime::resolve_config refuses keys the component does not have.
+void read_create_options(lua_State* L, int index, const std::string& what, std::string& checkpoint,
+                         Overrides& overrides) {
+  if (lua_isnoneornil(L, index)) return;
+  luaL_checktype(L, index, LUA_TTABLE);
+  std::vector<std::string> keys;
+  lua_pushnil(L);
+  while (lua_next(L, index) != 0) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING) throw UserError(what + ": option names must be strings");
+    keys.emplace_back(lua_tostring(L, -1));
+  }
+  std::sort(keys.begin(), keys.end());  // a stable order, whatever the table's hash order
+  for (const auto& key : keys) {
+    lua_getfield(L, index, key.c_str());
+    if (key == "checkpoint") {
+      if (lua_type(L, -1) != LUA_TSTRING) throw UserError("option 'checkpoint': expected a path string");
+      checkpoint = lua_tostring(L, -1);
+    } else {
+      overrides.emplace_back(key, to_config_value(L, -1, key));
     }
-    std::sort(keys.begin(), keys.end());  // a stable order, whatever the table's hash order
-    for (const auto& key : keys) {
-      lua_getfield(L, 2, key.c_str());
-      if (key == "checkpoint" && checkpoint != nullptr) {
-        if (lua_type(L, -1) != LUA_TSTRING) throw UserError("option 'checkpoint': expected a path string");
-        *checkpoint = lua_tostring(L, -1);
-      } else {
-        overrides.emplace_back(key, to_config_value(L, -1, key));
-      }
-      lua_pop(L, 1);
-    }
+    lua_pop(L, 1);
   }
 }
 
-// vc.<kind>(name[, {checkpoint=..., key=value, ...}]): every key but `checkpoint` overrides the component's
-// configuration; Runtime::resolve_config refuses keys the component does not have.
+// vc.<kind>(name[, {checkpoint=..., key=value, ...}])
 template <class T>
 int create(lua_State* L) {
   std::string name = luaL_checkstring(L, 1);
   std::string checkpoint;
   Overrides overrides;
-  read_overrides(L, std::string(kind_name(KindOf<T>::value)) + " " + name, &checkpoint, overrides);
+  read_create_options(L, 2, std::string(kind_name(KindOf<T>::value)) + " " + name, checkpoint, overrides);
   auto object = Runtime::instance().create<T>(name, checkpoint, overrides);
   if (!object)
     throw InternalError(std::string(kind_name(KindOf<T>::value)) + " " + name + ": factory returned nothing");
   push_object<Component<T>>(L, Component<T>{std::move(object), name});
+  return 1;
+}
+
+void push_config_value(lua_State* L, const ConfigValue& v) {
+  if (auto b = std::get_if<bool>(&v.v))
+    lua_pushboolean(L, *b);
+  else if (auto i = std::get_if<int64_t>(&v.v))
+    lua_pushinteger(L, lua_Integer(*i));
+  else if (auto d = std::get_if<double>(&v.v))
+    lua_pushnumber(L, *d);
+  else if (auto s = std::get_if<std::string>(&v.v))
+    lua_pushlstring(L, s->data(), s->size());
+  else {
+    const auto& a = std::get<ConfigValue::Array>(v.v);
+    lua_createtable(L, int(a.size()), 0);
+    for (size_t k = 0; k < a.size(); ++k) {
+      push_config_value(L, a[k]);
+      lua_rawseti(L, -2, lua_Integer(k + 1));
+    }
+  }
+}
+
+// vc.stage(name[, {checkpoint=..., key=value, ...}]) → table: creates the stage with those options and runs it.
+int run_stage(lua_State* L) {
+  std::string name = luaL_checkstring(L, 1);
+  std::string checkpoint;
+  Overrides overrides;
+  read_create_options(L, 2, "stage " + name, checkpoint, overrides);
+  auto stage = Runtime::instance().create<Stage>(name, checkpoint, overrides);
+  if (!stage) throw InternalError("stage " + name + ": factory returned nothing");
+  Config result = stage->run();
+  lua_createtable(L, 0, int(result.keys().size()));
+  for (const auto& key : result.keys()) {
+    push_config_value(L, result.get(key));
+    lua_setfield(L, -2, key.c_str());
+  }
   return 1;
 }
 
@@ -329,44 +363,6 @@ int dataset_list(lua_State* L) {
 
 int dataset_properties(lua_State* L) { return push_common_property<Dataset>(L, lua_tostring(L, 2)) ? 1 : 0; }
 
-// ---- stages --------------------------------------------------------------------------------------
-
-void push_config_value(lua_State* L, const ConfigValue& value) {
-  if (const bool* b = std::get_if<bool>(&value.v))
-    lua_pushboolean(L, *b);
-  else if (const int64_t* i = std::get_if<int64_t>(&value.v))
-    lua_pushinteger(L, *i);
-  else if (const double* d = std::get_if<double>(&value.v))
-    lua_pushnumber(L, *d);
-  else if (const std::string* s = std::get_if<std::string>(&value.v))
-    lua_pushlstring(L, s->data(), s->size());
-  else {
-    const auto& items = std::get<ConfigValue::Array>(value.v);
-    lua_createtable(L, int(items.size()), 0);
-    for (size_t i = 0; i < items.size(); ++i) {
-      push_config_value(L, items[i]);
-      lua_rawseti(L, -2, lua_Integer(i + 1));
-    }
-  }
-}
-
-// vc.stage(name[, {key=value, ...}]) → table: runs a stage a plugin registered (encoder_preprocess,
-// encoder_train ...); the keys override the stage's configuration, unknown ones are refused.
-int vc_stage(lua_State* L) {
-  std::string name = luaL_checkstring(L, 1);
-  Overrides overrides;
-  read_overrides(L, "stage " + name, nullptr, overrides);
-  auto stage = Runtime::instance().create<Stage>(name, "", overrides);
-  if (!stage) throw InternalError("stage " + name + ": factory returned nothing");
-  Config result = stage->run();
-  lua_createtable(L, 0, int(result.keys().size()));
-  for (const auto& key : result.keys()) {
-    push_config_value(L, result.get(key));
-    lua_setfield(L, -2, key.c_str());
-  }
-  return 1;
-}
-
 // ---- module functions ----------------------------------------------------------------------------
 
 int vc_plugins(lua_State* L) {
@@ -428,7 +424,7 @@ const luaL_Reg kFunctions[] = {
     {"vocoder", protect<create<Vocoder>>},
     {"dataset", protect<create<Dataset>>},
     {"text", protect<create<TextFrontend>>},
-    {"stage", protect<vc_stage>},
+    {"stage", protect<run_stage>},
     {"plugins", protect<vc_plugins>},
     {"write_config", protect<vc_write_config>},
     {"device", protect<vc_device>},

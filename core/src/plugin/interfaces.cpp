@@ -13,6 +13,7 @@ at::Tensor SpeakerEncoder::embed_batch(const std::vector<Waveform>& wavs, bool p
   for (const Waveform& w : wavs) rows.push_back(embed(w, preprocess));
   return rows.empty() ? at::empty({0, embedding_size()}) : at::stack(rows);
 }
+
 Synthesizer::~Synthesizer() = default;
 Vocoder::~Vocoder() = default;
 TextFrontend::~TextFrontend() = default;

@@ -212,7 +212,7 @@ namespace {
 
 class TrainStage : public Stage {
  public:
-  explicit TrainStage(const CreateArgs& args) : c_(args.config) {}
+  explicit TrainStage(const CreateArgs& args) : c_(args.config), start_weights_(args.checkpoint) {}
 
   Config run() override {
     std::string run_id = c_.get_string("run_id"), root = c_.get_string("clean_data_root");
@@ -236,6 +236,11 @@ class TrainStage : public Stage {
 
     TrainOptions o;
     o.run_dir = (fs::path(c_.get_string("models_dir")) / run_id).string();
+    bool fresh = c_.get_bool("force_restart") || !fs::exists(fs::path(o.run_dir) / task.checkpoint_name());
+    if (!start_weights_.empty() && fresh) {
+      load_checkpoint(task.net(), start_weights_);
+      spdlog::info("encoder_train: starting from the weights of {}", start_weights_);
+    }
     o.max_steps = c_.get_int("max_steps");
     o.save_every = c_.get_int("save_every");
     o.backup_every = c_.get_int("backup_every");
@@ -266,6 +271,7 @@ class TrainStage : public Stage {
 
  private:
   Config c_;
+  std::string start_weights_;
 };
 
 // ---- evaluation ----------------------------------------------------------------------------------
@@ -297,10 +303,11 @@ double pair_eer(const std::vector<std::vector<float>>& vecs, const std::vector<i
 
 class EvalStage : public Stage {
  public:
-  explicit EvalStage(const CreateArgs& args) : c_(args.config) {}
+  explicit EvalStage(const CreateArgs& args) : c_(args.config), checkpoint_(args.checkpoint) {}
 
   Config run() override {
-    std::string checkpoint = c_.get_string("checkpoint"), root = c_.get_string("clean_data_root");
+    const std::string& checkpoint = checkpoint_;
+    std::string root = c_.get_string("clean_data_root");
     if (checkpoint.empty() || root.empty())
       throw UserError("encoder_eval: checkpoint and clean_data_root are required");
     const int64_t seg = c_.get_int("segment_frames"), max_seg = c_.get_int("max_segments");
@@ -362,6 +369,7 @@ class EvalStage : public Stage {
 
  private:
   Config c_;
+  std::string checkpoint_;
 };
 
 }  // namespace
