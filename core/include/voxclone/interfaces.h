@@ -31,6 +31,9 @@ class SpeakerEncoder {
   virtual int sample_rate() const = 0;
   /// `preprocess`: apply the encoder's own normalisation/trimming first. Returns float32 [embedding_size].
   virtual at::Tensor embed(const Waveform& wav, bool preprocess = true) = 0;
+  /// One embedding per waveform, [wavs.size(), embedding_size] (an encoder may batch them; the default
+  /// calls embed() for each).
+  virtual at::Tensor embed_batch(const std::vector<Waveform>& wavs, bool preprocess = true);
 };
 
 struct SynthesisOptions {
