@@ -13,6 +13,7 @@
 #include "voxclone/config.h"
 #include "voxclone/dataset.h"
 #include "voxclone/mel.h"
+#include "voxclone/train.h"
 
 namespace voxclone {
 
@@ -58,6 +59,13 @@ struct VocodeOptions {
   int64_t seed = -1;  ///< < 0: nondeterministic
 };
 
+/// What a recipe's vc.train_vocoder hands a vocoder: the data and the shared loop's options.
+struct VocoderTrainRequest {
+  std::vector<std::string> data;        ///< SV2TTS synthesizer folders (audio/, mels/) or folders of audio files
+  std::vector<std::string> validation;  ///< held-out folders of the same kind (may be empty)
+  TrainOptions options;
+};
+
 /// Mel → waveform.
 class Vocoder {
  public:
@@ -65,6 +73,12 @@ class Vocoder {
   virtual int sample_rate() const = 0;
   /// Raw float samples (unnormalised, as the model produces them).
   virtual Waveform vocode(const Mel& mel, const VocodeOptions& options) = 0;
+  /// The mel this vocoder was trained on. Callers refuse a mel made with other settings
+  /// (check_mel_compatible). Default: RTVC's synthesizer mel (MelSettings{}).
+  virtual MelSettings expected_mel() const;
+  /// Trains this vocoder's model with its configuration (the instance's checkpoint, if any, is where training
+  /// starts). Default: UserError saying the vocoder cannot be trained.
+  virtual TrainResult train(const VocoderTrainRequest& request);
 };
 
 /// Text → symbol ids for one language.

@@ -139,7 +139,8 @@ bool push_common_property(lua_State* L, const std::string& key) {
 // ---- vocoder -------------------------------------------------------------------------------------
 
 int vocoder_vocode(lua_State* L) {
-  Vocoder& voc = check_component<Vocoder>(L, 1);
+  const auto& component = check_object<Component<Vocoder>>(L, 1);
+  Vocoder& voc = *component.object;
   const LuaTensor& mel = check_tensor(L, 2);
   OptionTable opts(L, 3, "vocode");
   VocodeOptions o;
@@ -148,6 +149,8 @@ int vocoder_vocode(lua_State* L) {
   if (mel.tensor.dim() != 2)
     throw UserError("vocode: expected a mel of shape [num_mels, frames], got a " +
                     std::to_string(mel.tensor.dim()) + "-D tensor");
+  // A mel from a synthesizer or vc.mel carries its settings: refuse a vocoder trained on other mels.
+  if (mel.mel) check_mel_compatible(*mel.mel, voc.expected_mel(), "this mel", "vocoder " + component.name);
   Mel m;
   m.data = mel.tensor.to(at::kFloat);
   m.settings = mel.mel.value_or(MelSettings{});
@@ -160,6 +163,76 @@ int vocoder_properties(lua_State* L) {
   if (push_common_property<Vocoder>(L, key)) return 1;
   if (key != "sample_rate") return 0;
   lua_pushinteger(L, check_component<Vocoder>(L, 1).sample_rate());
+  return 1;
+}
+
+// vc.train_vocoder{vocoder=, data=, run_dir=, max_steps=, [checkpoint=, config={...}, validation=, save_every=,
+// eval_every=, log_every=, backup_every=, max_wall_seconds=, force_restart=]}: the vocoder plugin's train().
+int vc_train_vocoder(lua_State* L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  OptionTable opts(L, 1, "vc.train_vocoder");
+  std::string name = opts.string("vocoder", "");
+  if (name.empty()) throw UserError("vc.train_vocoder: 'vocoder' (a vocoder name such as hifigan) is required");
+  std::string checkpoint = opts.string("checkpoint", "");
+  auto string_or_list = [&](const char* key) {
+    std::vector<std::string> out;
+    opts.push(key);
+    if (lua_type(L, -1) == LUA_TSTRING)
+      out.emplace_back(lua_tostring(L, -1));
+    else if (!lua_isnil(L, -1))
+      out = check_string_list(L, lua_gettop(L), (std::string("vc.train_vocoder: ") + key).c_str());
+    lua_pop(L, 1);
+    return out;
+  };
+  VocoderTrainRequest req;
+  req.data = string_or_list("data");
+  req.validation = string_or_list("validation");
+  if (req.data.empty()) throw UserError("vc.train_vocoder: 'data' (a folder or a list of folders) is required");
+  Overrides overrides;
+  opts.push("config");
+  if (!lua_isnil(L, -1)) {
+    luaL_checktype(L, -1, LUA_TTABLE);
+    const int t = lua_gettop(L);
+    std::vector<std::string> keys;
+    lua_pushnil(L);
+    while (lua_next(L, t) != 0) {
+      lua_pop(L, 1);
+      if (lua_type(L, -1) != LUA_TSTRING) throw UserError("vc.train_vocoder: config keys must be strings");
+      keys.emplace_back(lua_tostring(L, -1));
+    }
+    std::sort(keys.begin(), keys.end());
+    for (const auto& key : keys) {
+      lua_getfield(L, t, key.c_str());
+      overrides.emplace_back(key, to_config_value(L, -1, key));
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+  TrainOptions& o = req.options;
+  o.run_dir = opts.string("run_dir", "");
+  if (o.run_dir.empty()) throw UserError("vc.train_vocoder: 'run_dir' is required");
+  o.max_steps = opts.integer("max_steps", 0);
+  if (o.max_steps <= 0) throw UserError("vc.train_vocoder: 'max_steps' must be a positive integer");
+  o.save_every = opts.integer("save_every", o.save_every);
+  o.backup_every = opts.integer("backup_every", o.backup_every);
+  o.eval_every = opts.integer("eval_every", o.eval_every);
+  o.log_every = opts.integer("log_every", o.log_every);
+  o.max_wall_seconds = opts.number("max_wall_seconds", o.max_wall_seconds);
+  o.force_restart = opts.boolean("force_restart", o.force_restart);
+  opts.finish();
+  auto vocoder = Runtime::instance().create<Vocoder>(name, checkpoint, overrides);
+  TrainResult r = vocoder->train(req);
+  lua_createtable(L, 0, 4);
+  lua_pushinteger(L, r.start_step);
+  lua_setfield(L, -2, "start_step");
+  lua_pushinteger(L, r.end_step);
+  lua_setfield(L, -2, "end_step");
+  lua_pushboolean(L, r.interrupted);
+  lua_setfield(L, -2, "interrupted");
+  if (!r.losses.empty()) {
+    lua_pushnumber(L, r.losses.back().second);
+    lua_setfield(L, -2, "last_loss");
+  }
   return 1;
 }
 
@@ -385,6 +458,7 @@ const luaL_Reg kFunctions[] = {
     {"vocoder", protect<create<Vocoder>>},
     {"dataset", protect<create<Dataset>>},
     {"text", protect<create<TextFrontend>>},
+    {"train_vocoder", protect<vc_train_vocoder>},
     {"plugins", protect<vc_plugins>},
     {"write_config", protect<vc_write_config>},
     {"device", protect<vc_device>},
