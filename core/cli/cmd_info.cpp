@@ -7,6 +7,7 @@
 
 #include "command.h"
 #include "voxclone/audio.h"
+#include "voxclone/checkpoint.h"
 #include "voxclone/error.h"
 #include "voxclone/npy.h"
 
@@ -46,6 +47,8 @@ void run_info(const std::string& path) {
   if (std::filesystem::is_directory(path, ec)) throw UserError(path + " is a folder, expected a file");
   if (lower_ext(path) == ".npy")
     print_npy(path);
+  else if (ckpt::is_torch_checkpoint(path))
+    std::fputs(ckpt::describe_checkpoint(path).c_str(), stdout);
   else
     print_audio(path);
 }

@@ -1,10 +1,7 @@
 // Runs the real `voxclone` binary: bad input → exit 2 and one line; the analysis-resynthesis path works.
 #include <ATen/ATen.h>
 #include <catch2/catch.hpp>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <fstream>
 
 #include "fixtures.h"
@@ -19,15 +16,9 @@ struct Result {
 };
 
 Result run(const std::string& args) {
-  std::string cmd = vctest::voxclone_binary() + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128, out};
+  Result r;
+  r.code = vctest::run_command(vctest::voxclone_binary() + " " + args, &r.out);
+  return r;
 }
 
 int count_lines(const std::string& s) {

@@ -3,6 +3,9 @@
 
 #include <torch/csrc/jit/serialization/pickle.h>
 #include <torch/torch.h>
+#include <sys/wait.h>
+
+#include <cstdio>
 
 #include <cstdlib>
 #include <filesystem>
@@ -29,19 +32,19 @@ std::string find_fixture(const std::string& rel) {
 }
 
 [[noreturn]] static void skip(const std::string& what) {
-  std::cout << "SKIPPED: " << what << " not found (tests/fixtures or ../shared absent)" << std::endl;
+  std::cout << "SKIPPED: " << what << std::endl;
   std::exit(77);
 }
 
 std::string fixture_or_skip(const std::string& rel) {
   std::string p = find_fixture(rel);
-  if (p.empty()) skip("fixture " + rel);
+  if (p.empty()) skip("fixture " + rel + " not found (neither in tests/fixtures nor in ../shared)");
   return p;
 }
 
 std::string shared_data_or_skip(const std::string& rel) {
   fs::path p = fs::path(shared_root()) / "data" / rel;
-  if (!fs::exists(p)) skip("shared data " + rel);
+  if (!fs::exists(p)) skip("shared data " + rel + " not found (../shared absent)");
   return p.string();
 }
 
@@ -66,6 +69,32 @@ std::string scratch_dir(const std::string& name) {
   fs::remove_all(p);
   fs::create_directories(p);
   return p.string();
+}
+
+int run_command(const std::string& cmd, std::string* out) {
+  std::FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return -1;
+  std::string text;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) text.append(buf, n);
+  int status = ::pclose(p);
+  if (out) *out = text;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string python_with_torch_or_skip() {
+  static std::string found = [] {
+    std::vector<std::string> candidates;
+    if (const char* env = std::getenv("VOXCLONE_PYTHON")) candidates.push_back(env);
+    candidates.push_back("python3");
+    candidates.push_back("/usr/bin/python3");
+    for (const auto& c : candidates)
+      if (run_command(c + " -c 'import torch'") == 0) return c;
+    return std::string();
+  }();
+  if (found.empty()) skip("no python3 with torch found (set VOXCLONE_PYTHON)");
+  return found;
 }
 
 std::string voxclone_binary() { return std::string(VOXCLONE_BUILD_DIR) + "/bin/voxclone"; }

@@ -28,6 +28,13 @@ double max_abs_diff(const at::Tensor& a, const at::Tensor& b);
 /// A fresh empty directory under the build tree's test scratch folder.
 std::string scratch_dir(const std::string& name);
 
+/// Runs a shell command; returns its exit status (-1 if it did not exit normally). stdout and stderr
+/// together go to `out` when given.
+int run_command(const std::string& cmd, std::string* out = nullptr);
+
+/// A python3 that imports torch ($VOXCLONE_PYTHON, python3, /usr/bin/python3), or skip the case (exit 77).
+std::string python_with_torch_or_skip();
+
 /// Path of a built binary or plugin folder.
 std::string voxclone_binary();
 std::string plugin_dir();

@@ -1,6 +1,8 @@
 // Implementation of the checkpoint test helpers (Python discovery, script runner, manifest parsing).
 #include "checkpoint_test_util.h"
 
+#include "fixtures.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -12,18 +14,6 @@
 namespace cktest {
 
 namespace {
-
-int run(const std::string& cmd, std::string* out) {
-  std::FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return -1;
-  std::string text;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) text.append(buf, n);
-  int status = ::pclose(p);
-  if (out) *out = text;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 void walk(const voxclone::ckpt::Value& v, const std::string& name,
           std::vector<std::pair<std::string, voxclone::ckpt::Value>>& out) {
@@ -48,27 +38,12 @@ void walk(const voxclone::ckpt::Value& v, const std::string& name,
 
 }  // namespace
 
-std::string python_or_skip() {
-  static std::string found = [] {
-    std::vector<std::string> candidates;
-    if (const char* env = std::getenv("VOXCLONE_PYTHON")) candidates.push_back(env);
-    candidates.push_back("python3");
-    candidates.push_back("/usr/bin/python3");
-    for (const auto& c : candidates)
-      if (run(c + " -c 'import torch'", nullptr) == 0) return c;
-    return std::string();
-  }();
-  if (found.empty()) {
-    std::cout << "SKIPPED: no python3 with torch found (set VOXCLONE_PYTHON)" << std::endl;
-    std::exit(77);
-  }
-  return found;
-}
+std::string python_or_skip() { return vctest::python_with_torch_or_skip(); }
 
 int run_reference(const std::string& args, std::string* out) {
   std::string cmd = python_or_skip() + " " + VOXCLONE_CKPT_TEST_DIR + "/torch_reference.py " + args;
   std::string text;
-  int rc = run(cmd, &text);
+  int rc = vctest::run_command(cmd, &text);
   if (out) *out = text;
   if (rc != 0) std::cout << "reference script failed (" << rc << "): " << cmd << "\n" << text << std::endl;
   return rc;
