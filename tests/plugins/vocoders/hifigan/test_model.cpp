@@ -176,7 +176,9 @@ TEST_CASE("MPD and MSD have MockingBird's names and shapes; their outputs line u
   DiscOutputs s = msd->forward(y, y_hat);
   REQUIRE(s.real.size() == 3);
   CHECK(s.fmap_fake[2].size() == 8);  // 7 convs + conv_post
-  // Identical inputs: no feature-matching loss; LSGAN losses follow their definitions.
+  // Identical inputs (eval: no spectral-norm power iteration between the two calls): no feature-matching
+  // loss. In training mode the first scale's weight moves between the calls, as in PyTorch.
+  msd->eval();
   DiscOutputs same = msd->forward(y, y);
   CHECK(feature_loss(same.fmap_real, same.fmap_fake).item<double>() == 0.0);
   std::vector<at::Tensor> ones = {torch::ones({2, 5})}, zeros = {torch::zeros({2, 5})};
