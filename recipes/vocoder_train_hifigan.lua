@@ -17,12 +17,14 @@ local args = vc.args {
   force_restart = { type = "bool", default = false, help = "ignore an existing checkpoint in run_dir" },
   upsample_initial_channel = { type = "int", default = 512, help = "generator width (MockingBird: 512)" },
   batch_size = { type = "int", default = 16, help = "segments per step" },
+  segment_size = { type = "int", default = 6400, help = "samples per training segment (a multiple of the hop)" },
 }
 
 local result = vc.train_vocoder {
   vocoder = "hifigan",
   checkpoint = args.checkpoint ~= "" and args.checkpoint or nil,
-  config = { upsample_initial_channel = args.upsample_initial_channel, batch_size = args.batch_size },
+  config = { upsample_initial_channel = args.upsample_initial_channel, batch_size = args.batch_size,
+             segment_size = args.segment_size },
   data = args.data,
   validation = #args.validation > 0 and args.validation or nil,
   run_dir = args.run_dir,

@@ -49,8 +49,6 @@ class HifiganVocoder : public Vocoder {
         throw UserError(checkpoint_ + " does not fit the HiFi-GAN config (upsample_initial_channel " +
                         std::to_string(h_.upsample_initial_channel) + ", resblock " + h_.resblock + "): " + e.what());
       }
-    } else {
-      spdlog::warn("hifigan: no checkpoint given: the generator has random weights");
     }
     generator_->eval();
     generator_->remove_weight_norm();
@@ -64,6 +62,10 @@ class HifiganVocoder : public Vocoder {
     if (!mel.data.defined() || mel.data.dim() != 2 || mel.data.size(0) != 80)
       throw UserError("hifigan: expected a mel of 80 × frames (MockingBird's synthesizer mel)");
     if (mel.data.size(1) < 1) throw UserError("hifigan: the mel has no frames");
+    if (checkpoint_.empty() && !warned_) {
+      spdlog::warn("hifigan: no checkpoint given: the generator has random weights");
+      warned_ = true;
+    }
     c10::InferenceMode guard;
     at::Tensor x = mel.data.to(device_, at::kFloat).contiguous().unsqueeze(0);
     at::Tensor audio = generator_->forward(x).reshape({-1}).to(at::kCPU).contiguous();
@@ -83,6 +85,7 @@ class HifiganVocoder : public Vocoder {
   c10::Device device_;
   Hparams h_;
   Generator generator_{nullptr};
+  bool warned_ = false;
 };
 
 std::unique_ptr<Vocoder> make(const CreateArgs& args) { return std::make_unique<HifiganVocoder>(args); }

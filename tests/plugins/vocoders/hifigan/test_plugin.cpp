@@ -155,3 +155,32 @@ TEST_CASE("voxclone vocode: hifigan with --config FILE.json, a missing config, a
   CHECK_THAT(r.err, Catch::Contains("mel mismatch") && Catch::Contains("hop_size 200 vs 256"));
   CHECK_FALSE(fs::exists(dir + "/g2.npy"));
 }
+
+TEST_CASE("Recipes: vocode refuses a mel made for another vocoder; vc.train_vocoder checks its options") {
+  std::string dir = vctest::scratch_dir("hifigan_lua");
+  std::string wav = vctest::fixture_or_skip("rtvc/encoder/input.wav");
+  auto recipe = [&](const std::string& name, const std::string& body) {
+    std::string path = dir + "/" + name;
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    std::fputs(("local vc = require \"voxclone\"\nlocal args = vc.args {}\n" + body).c_str(), f);
+    std::fclose(f);
+    return path;
+  };
+  std::string mel = "local mel = vc.mel(vc.load_audio(\"" + wav + "\", 16000))\n";
+  Result r = run("run " + recipe("ok.lua", mel + "vc.vocoder(\"griffinlim\", {n_iter = 1}):vocode(mel)\n"), dir);
+  CHECK(r.code == 0);
+  r = run("run " + recipe("bad.lua", mel + "vc.vocoder(\"griffinlim\", {hop_size = 256}):vocode(mel)\n"), dir);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("mel mismatch") && Catch::Contains("vocoder griffinlim") &&
+                        Catch::Contains("hop_size 200 vs 256"));
+  r = run("run " + recipe("gl.lua", "vc.train_vocoder{vocoder = \"griffinlim\", data = \"" + dir +
+                                         "\", run_dir = \"" + dir + "/run\", max_steps = 1}\n"),
+          dir);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("cannot be trained"));
+  r = run("run " + recipe("typo.lua", "vc.train_vocoder{vocoder = \"hifigan\", data = \"" + dir + "\", run_dir = \"" +
+                                          dir + "/run\", max_steps = 1, save_evry = 3}\n"),
+          dir);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("save_evry"));
+}
