@@ -108,6 +108,10 @@ class HifiganTask : public TrainTask {
   }
 
   StepReport train_step(int64_t step) override {
+    if (step == 1 && options_.eval_every > 0) {  // a fresh run: held-out figures of the untrained generator
+      auto m = evaluate(0, (fs::path(options_.run_dir) / "samples").string());
+      if (!m.empty()) spdlog::info("hifigan: before training: val_mel_error={:.5f}", m[0].second);
+    }
     const int64_t epoch = (step - 1) / steps_per_epoch_;
     const double lr = h_.learning_rate * std::pow(h_.lr_decay, double(epoch));  // ExponentialLR per epoch
     for (auto* opt : {optim_g_.get(), optim_d_.get()})
