@@ -15,18 +15,14 @@ local args = vc.args {
   log_every = { type = "int", default = 10, help = "log line every N steps" },
   max_wall_seconds = { type = "number", default = 0, help = "stop (after saving) after this long; 0: no limit" },
   force_restart = { type = "bool", default = false, help = "ignore an existing checkpoint in run_dir" },
-  upsample_initial_channel = { type = "int", default = 512, help = "generator width (MockingBird: 512)" },
-  batch_size = { type = "int", default = 16, help = "segments per step" },
-  segment_size = { type = "int", default = 6400, help = "samples per training segment (a multiple of the hop)" },
+  model = { type = "list", default = "", help = "model overrides key=value, e.g. upsample_initial_channel=32" },
 }
 
-local result = vc.train_vocoder {
-  vocoder = "hifigan",
+local result = vc.stage("hifigan_train", {
   checkpoint = args.checkpoint ~= "" and args.checkpoint or nil,
-  config = { upsample_initial_channel = args.upsample_initial_channel, batch_size = args.batch_size,
-             segment_size = args.segment_size },
   data = args.data,
-  validation = #args.validation > 0 and args.validation or nil,
+  validation = args.validation,
+  model_overrides = args.model,
   run_dir = args.run_dir,
   max_steps = args.max_steps,
   save_every = args.save_every,
@@ -34,6 +30,6 @@ local result = vc.train_vocoder {
   log_every = args.log_every,
   max_wall_seconds = args.max_wall_seconds,
   force_restart = args.force_restart,
-}
-vc.log.info("hifigan: steps %d → %d%s", result.start_step, result.end_step,
-            result.interrupted and " (interrupted)" or "")
+})
+vc.log.info("hifigan: steps %d → %d%s, checkpoint %s", result.start_step, result.end_step,
+            result.interrupted and " (interrupted)" or "", result.checkpoint)

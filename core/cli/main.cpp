@@ -59,7 +59,11 @@ int main(int argc, char** argv) {
     } catch (const CLI::Success& e) {  // --help, --version
       return app.exit(e);
     } catch (const CLI::ParseError& e) {
-      std::fprintf(stderr, "voxclone: %s (see voxclone --help)\n", e.what());
+      std::string msg = e.what();
+      auto rest = app.remaining();
+      if (app.get_subcommands().empty() && !rest.empty() && rest.front().rfind("-", 0) != 0)
+        msg = "unknown command '" + rest.front() + "'";
+      std::fprintf(stderr, "voxclone: %s (see voxclone --help)\n", msg.c_str());
       return 2;
     }
   } catch (const cli::ExitRequest& e) {

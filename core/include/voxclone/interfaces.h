@@ -13,7 +13,6 @@
 #include "voxclone/config.h"
 #include "voxclone/dataset.h"
 #include "voxclone/mel.h"
-#include "voxclone/train.h"
 
 namespace voxclone {
 
@@ -59,13 +58,6 @@ struct VocodeOptions {
   int64_t seed = -1;  ///< < 0: nondeterministic
 };
 
-/// What a recipe's vc.train_vocoder hands a vocoder: the data and the shared loop's options.
-struct VocoderTrainRequest {
-  std::vector<std::string> data;        ///< SV2TTS synthesizer folders (audio/, mels/) or folders of audio files
-  std::vector<std::string> validation;  ///< held-out folders of the same kind (may be empty)
-  TrainOptions options;
-};
-
 /// Mel → waveform.
 class Vocoder {
  public:
@@ -76,9 +68,6 @@ class Vocoder {
   /// The mel this vocoder was trained on. Callers refuse a mel made with other settings
   /// (check_mel_compatible). Default: RTVC's synthesizer mel (MelSettings{}).
   virtual MelSettings expected_mel() const;
-  /// Trains this vocoder's model with its configuration (the instance's checkpoint, if any, is where training
-  /// starts). Default: UserError saying the vocoder cannot be trained.
-  virtual TrainResult train(const VocoderTrainRequest& request);
 };
 
 /// Text → symbol ids for one language.
@@ -90,6 +79,16 @@ class TextFrontend {
   /// Ids including the end-of-sequence symbol.
   virtual std::vector<int64_t> to_ids(const std::string& text) const = 0;
   virtual std::vector<std::string> symbols() const = 0;
+};
+
+/// A pipeline stage a recipe runs (preprocessing, training, export). Its options are its configuration
+/// (CreateArgs::config: the [name] table of the plugin's config.toml with overrides applied), so unknown keys
+/// are refused like any component option; `checkpoint` is the model it starts from, if any.
+class Stage {
+ public:
+  virtual ~Stage();
+  /// Runs the stage to completion. Returns figures and paths worth reporting (what a recipe gets back).
+  virtual Config run() = 0;
 };
 
 // WordAlignment, Utterance, DatasetProblem and DatasetListing live in dataset.h (no tensors there).

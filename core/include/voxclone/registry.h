@@ -21,8 +21,8 @@
 
 namespace voxclone {
 
-enum class Kind { Encoder, Synthesizer, Vocoder, Dataset, Text };
-const char* kind_name(Kind kind);  ///< "encoder", "synthesizer", "vocoder", "dataset", "text"
+enum class Kind { Encoder, Synthesizer, Vocoder, Dataset, Text, Stage };
+const char* kind_name(Kind kind);  ///< "encoder", "synthesizer", "vocoder", "dataset", "text", "stage"
 /// Parses a kind name; UserError for an unknown one.
 Kind kind_from_name(const std::string& name);
 
@@ -32,6 +32,7 @@ template <> struct KindOf<Synthesizer> { static constexpr Kind value = Kind::Syn
 template <> struct KindOf<Vocoder> { static constexpr Kind value = Kind::Vocoder; };
 template <> struct KindOf<Dataset> { static constexpr Kind value = Kind::Dataset; };
 template <> struct KindOf<TextFrontend> { static constexpr Kind value = Kind::Text; };
+template <> struct KindOf<Stage> { static constexpr Kind value = Kind::Stage; };
 
 template <class T>
 using Factory = std::unique_ptr<T> (*)(const CreateArgs&);
@@ -83,7 +84,7 @@ class Registry {
 };
 
 /// Bumped whenever an interface or this descriptor changes layout.
-constexpr uint32_t kPluginAbiVersion = 2;  // 2: Vocoder::expected_mel, Vocoder::train
+constexpr uint32_t kPluginAbiVersion = 2;  // 2: Vocoder::expected_mel
 
 /// What a plugin exports (one symbol). `abi_version` MUST stay the first member in every ABI version:
 /// the loader reads it before anything else.

@@ -80,40 +80,79 @@ ConfigValue to_config_value(lua_State* L, int index, const std::string& key) {
   }
 }
 
-// vc.<kind>(name[, {checkpoint=..., key=value, ...}]): every key but `checkpoint` overrides the component's
-// configuration; Runtime::resolve_config refuses keys the component does not have.
+// An option table of vc.<kind>(name, opts) / vc.stage(name, opts): every key but `checkpoint` overrides one key
+// of the configuration; Runtime::resolve_config refuses keys the component does not have.
+void read_create_options(lua_State* L, int index, const std::string& what, std::string& checkpoint,
+                         Overrides& overrides) {
+  if (lua_isnoneornil(L, index)) return;
+  luaL_checktype(L, index, LUA_TTABLE);
+  std::vector<std::string> keys;
+  lua_pushnil(L);
+  while (lua_next(L, index) != 0) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING) throw UserError(what + ": option names must be strings");
+    keys.emplace_back(lua_tostring(L, -1));
+  }
+  std::sort(keys.begin(), keys.end());  // a stable order, whatever the table's hash order
+  for (const auto& key : keys) {
+    lua_getfield(L, index, key.c_str());
+    if (key == "checkpoint") {
+      if (lua_type(L, -1) != LUA_TSTRING) throw UserError("option 'checkpoint': expected a path string");
+      checkpoint = lua_tostring(L, -1);
+    } else {
+      overrides.emplace_back(key, to_config_value(L, -1, key));
+    }
+    lua_pop(L, 1);
+  }
+}
+
+// vc.<kind>(name[, {checkpoint=..., key=value, ...}])
 template <class T>
 int create(lua_State* L) {
   std::string name = luaL_checkstring(L, 1);
   std::string checkpoint;
   Overrides overrides;
-  if (!lua_isnoneornil(L, 2)) {
-    luaL_checktype(L, 2, LUA_TTABLE);
-    std::vector<std::string> keys;
-    lua_pushnil(L);
-    while (lua_next(L, 2) != 0) {
-      lua_pop(L, 1);
-      if (lua_type(L, -1) != LUA_TSTRING)
-        throw UserError(std::string(kind_name(KindOf<T>::value)) + " " + name +
-                        ": option names must be strings");
-      keys.emplace_back(lua_tostring(L, -1));
-    }
-    std::sort(keys.begin(), keys.end());  // a stable order, whatever the table's hash order
-    for (const auto& key : keys) {
-      lua_getfield(L, 2, key.c_str());
-      if (key == "checkpoint") {
-        if (lua_type(L, -1) != LUA_TSTRING) throw UserError("option 'checkpoint': expected a path string");
-        checkpoint = lua_tostring(L, -1);
-      } else {
-        overrides.emplace_back(key, to_config_value(L, -1, key));
-      }
-      lua_pop(L, 1);
-    }
-  }
+  read_create_options(L, 2, std::string(kind_name(KindOf<T>::value)) + " " + name, checkpoint, overrides);
   auto object = Runtime::instance().create<T>(name, checkpoint, overrides);
   if (!object)
     throw InternalError(std::string(kind_name(KindOf<T>::value)) + " " + name + ": factory returned nothing");
   push_object<Component<T>>(L, Component<T>{std::move(object), name});
+  return 1;
+}
+
+void push_config_value(lua_State* L, const ConfigValue& v) {
+  if (auto b = std::get_if<bool>(&v.v))
+    lua_pushboolean(L, *b);
+  else if (auto i = std::get_if<int64_t>(&v.v))
+    lua_pushinteger(L, lua_Integer(*i));
+  else if (auto d = std::get_if<double>(&v.v))
+    lua_pushnumber(L, *d);
+  else if (auto s = std::get_if<std::string>(&v.v))
+    lua_pushlstring(L, s->data(), s->size());
+  else {
+    const auto& a = std::get<ConfigValue::Array>(v.v);
+    lua_createtable(L, int(a.size()), 0);
+    for (size_t k = 0; k < a.size(); ++k) {
+      push_config_value(L, a[k]);
+      lua_rawseti(L, -2, lua_Integer(k + 1));
+    }
+  }
+}
+
+// vc.stage(name[, {checkpoint=..., key=value, ...}]) → table: creates the stage with those options and runs it.
+int run_stage(lua_State* L) {
+  std::string name = luaL_checkstring(L, 1);
+  std::string checkpoint;
+  Overrides overrides;
+  read_create_options(L, 2, "stage " + name, checkpoint, overrides);
+  auto stage = Runtime::instance().create<Stage>(name, checkpoint, overrides);
+  if (!stage) throw InternalError("stage " + name + ": factory returned nothing");
+  Config result = stage->run();
+  lua_createtable(L, 0, int(result.keys().size()));
+  for (const auto& key : result.keys()) {
+    push_config_value(L, result.get(key));
+    lua_setfield(L, -2, key.c_str());
+  }
   return 1;
 }
 
@@ -163,76 +202,6 @@ int vocoder_properties(lua_State* L) {
   if (push_common_property<Vocoder>(L, key)) return 1;
   if (key != "sample_rate") return 0;
   lua_pushinteger(L, check_component<Vocoder>(L, 1).sample_rate());
-  return 1;
-}
-
-// vc.train_vocoder{vocoder=, data=, run_dir=, max_steps=, [checkpoint=, config={...}, validation=, save_every=,
-// eval_every=, log_every=, backup_every=, max_wall_seconds=, force_restart=]}: the vocoder plugin's train().
-int vc_train_vocoder(lua_State* L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
-  OptionTable opts(L, 1, "vc.train_vocoder");
-  std::string name = opts.string("vocoder", "");
-  if (name.empty()) throw UserError("vc.train_vocoder: 'vocoder' (a vocoder name such as hifigan) is required");
-  std::string checkpoint = opts.string("checkpoint", "");
-  auto string_or_list = [&](const char* key) {
-    std::vector<std::string> out;
-    opts.push(key);
-    if (lua_type(L, -1) == LUA_TSTRING)
-      out.emplace_back(lua_tostring(L, -1));
-    else if (!lua_isnil(L, -1))
-      out = check_string_list(L, lua_gettop(L), (std::string("vc.train_vocoder: ") + key).c_str());
-    lua_pop(L, 1);
-    return out;
-  };
-  VocoderTrainRequest req;
-  req.data = string_or_list("data");
-  req.validation = string_or_list("validation");
-  if (req.data.empty()) throw UserError("vc.train_vocoder: 'data' (a folder or a list of folders) is required");
-  Overrides overrides;
-  opts.push("config");
-  if (!lua_isnil(L, -1)) {
-    luaL_checktype(L, -1, LUA_TTABLE);
-    const int t = lua_gettop(L);
-    std::vector<std::string> keys;
-    lua_pushnil(L);
-    while (lua_next(L, t) != 0) {
-      lua_pop(L, 1);
-      if (lua_type(L, -1) != LUA_TSTRING) throw UserError("vc.train_vocoder: config keys must be strings");
-      keys.emplace_back(lua_tostring(L, -1));
-    }
-    std::sort(keys.begin(), keys.end());
-    for (const auto& key : keys) {
-      lua_getfield(L, t, key.c_str());
-      overrides.emplace_back(key, to_config_value(L, -1, key));
-      lua_pop(L, 1);
-    }
-  }
-  lua_pop(L, 1);
-  TrainOptions& o = req.options;
-  o.run_dir = opts.string("run_dir", "");
-  if (o.run_dir.empty()) throw UserError("vc.train_vocoder: 'run_dir' is required");
-  o.max_steps = opts.integer("max_steps", 0);
-  if (o.max_steps <= 0) throw UserError("vc.train_vocoder: 'max_steps' must be a positive integer");
-  o.save_every = opts.integer("save_every", o.save_every);
-  o.backup_every = opts.integer("backup_every", o.backup_every);
-  o.eval_every = opts.integer("eval_every", o.eval_every);
-  o.log_every = opts.integer("log_every", o.log_every);
-  o.max_wall_seconds = opts.number("max_wall_seconds", o.max_wall_seconds);
-  o.force_restart = opts.boolean("force_restart", o.force_restart);
-  opts.finish();
-  auto vocoder = Runtime::instance().create<Vocoder>(name, checkpoint, overrides);
-  TrainResult r = vocoder->train(req);
-  lua_createtable(L, 0, 4);
-  lua_pushinteger(L, r.start_step);
-  lua_setfield(L, -2, "start_step");
-  lua_pushinteger(L, r.end_step);
-  lua_setfield(L, -2, "end_step");
-  lua_pushboolean(L, r.interrupted);
-  lua_setfield(L, -2, "interrupted");
-  if (!r.losses.empty()) {
-    lua_pushnumber(L, r.losses.back().second);
-    lua_setfield(L, -2, "last_loss");
-  }
   return 1;
 }
 
@@ -458,7 +427,7 @@ const luaL_Reg kFunctions[] = {
     {"vocoder", protect<create<Vocoder>>},
     {"dataset", protect<create<Dataset>>},
     {"text", protect<create<TextFrontend>>},
-    {"train_vocoder", protect<vc_train_vocoder>},
+    {"stage", protect<run_stage>},
     {"plugins", protect<vc_plugins>},
     {"write_config", protect<vc_write_config>},
     {"device", protect<vc_device>},

@@ -14,14 +14,15 @@ const char* kind_name(Kind kind) {
     case Kind::Vocoder: return "vocoder";
     case Kind::Dataset: return "dataset";
     case Kind::Text: return "text";
+    case Kind::Stage: return "stage";
   }
   return "?";
 }
 
 Kind kind_from_name(const std::string& name) {
-  for (Kind k : {Kind::Encoder, Kind::Synthesizer, Kind::Vocoder, Kind::Dataset, Kind::Text})
+  for (Kind k : {Kind::Encoder, Kind::Synthesizer, Kind::Vocoder, Kind::Dataset, Kind::Text, Kind::Stage})
     if (name == kind_name(k)) return k;
-  throw UserError("unknown plugin kind '" + name + "' (expected encoder, synthesizer, vocoder, dataset or text)");
+  throw UserError("unknown plugin kind '" + name + "' (expected encoder, synthesizer, vocoder, dataset, text or stage)");
 }
 
 const char* torch_version_string() { return VOXCLONE_TORCH_VERSION_STRING; }

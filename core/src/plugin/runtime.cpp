@@ -42,7 +42,7 @@ std::pair<std::string, std::string> split_section(const std::string& dotted, con
 }
 
 bool is_kind_name(const std::string& s) {
-  for (Kind k : {Kind::Encoder, Kind::Synthesizer, Kind::Vocoder, Kind::Dataset, Kind::Text})
+  for (Kind k : {Kind::Encoder, Kind::Synthesizer, Kind::Vocoder, Kind::Dataset, Kind::Text, Kind::Stage})
     if (s == kind_name(k)) return true;
   return false;
 }

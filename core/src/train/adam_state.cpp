@@ -25,9 +25,15 @@ AdamLike options_of(torch::optim::OptimizerOptions& o) {
   throw InternalError("adam_state_dict: the optimizer is neither Adam nor AdamW");
 }
 
-void set_lr(torch::optim::OptimizerOptions& o, double lr) {
-  if (auto* a = dynamic_cast<torch::optim::AdamOptions*>(&o)) a->lr(lr);
-  if (auto* w = dynamic_cast<torch::optim::AdamWOptions*>(&o)) w->lr(lr);
+// As torch.optim.Optimizer.load_state_dict: the saved group hyper-parameters replace the constructor's.
+void set_options(torch::optim::OptimizerOptions& o, const ckpt::Value& g, double lr) {
+  const auto& betas = g.at("betas").elements();
+  if (betas.size() != 2) throw UserError("optimizer state: 'betas' must hold two numbers");
+  std::tuple<double, double> b{betas[0].as_float(), betas[1].as_float()};
+  double eps = g.at("eps").as_float(), wd = g.at("weight_decay").as_float();
+  bool amsgrad = g.find("amsgrad") ? g.at("amsgrad").as_bool() : false;
+  if (auto* a = dynamic_cast<torch::optim::AdamOptions*>(&o)) a->lr(lr).betas(b).eps(eps).weight_decay(wd).amsgrad(amsgrad);
+  if (auto* w = dynamic_cast<torch::optim::AdamWOptions*>(&o)) w->lr(lr).betas(b).eps(eps).weight_decay(wd).amsgrad(amsgrad);
 }
 
 std::string key_of(const at::Tensor& p) { return c10::guts::to_string(p.unsafeGetTensorImpl()); }
@@ -129,7 +135,7 @@ void load_adam_state_dict(torch::optim::Optimizer& opt, const ckpt::Value& sd, d
                       " parameters, the model " + std::to_string(group.params().size()));
     const bool adamw = dynamic_cast<torch::optim::AdamWOptions*>(&group.options()) != nullptr;
     double lr = reset_lr > 0 ? reset_lr : groups[gi].at("lr").as_float();
-    set_lr(group.options(), lr);
+    set_options(group.options(), groups[gi], lr);
     for (size_t i = 0; i < ids.size(); ++i) {
       const at::Tensor& p = group.params()[i];
       auto it = saved.find(ids[i].as_int());

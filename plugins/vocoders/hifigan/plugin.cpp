@@ -1,6 +1,8 @@
 // HiFi-GAN vocoder plugin: loads MockingBird generator checkpoints with their JSON config, vocodes synthesizer
-// mels with weight norm folded and no autograd, and trains through hifigan_train.
+// mels with weight norm folded and no autograd; stage:hifigan_train trains it (hifigan_train.h).
 #include <torch/torch.h>
+
+#include <filesystem>
 
 #include "hifigan_model.h"
 #include "hifigan_train.h"
@@ -8,6 +10,7 @@
 #include "voxclone/error.h"
 #include "voxclone/log.h"
 #include "voxclone/registry.h"
+#include "voxclone/runtime.h"
 
 namespace voxclone::hifigan {
 namespace {
@@ -75,10 +78,6 @@ class HifiganVocoder : public Vocoder {
     return w;
   }
 
-  TrainResult train(const VocoderTrainRequest& r) override {
-    return train_hifigan(h_, r.options, r.data, r.validation, checkpoint_, device_);
-  }
-
  private:
   Config config_;
   std::string checkpoint_;
@@ -88,10 +87,71 @@ class HifiganVocoder : public Vocoder {
   bool warned_ = false;
 };
 
+std::vector<std::string> strings(const Config& c, const std::string& key) {
+  std::vector<std::string> out;
+  for (const auto& v : std::get<ConfigValue::Array>(c.get(key).v)) {
+    const auto* s = std::get_if<std::string>(&v.v);
+    if (!s) throw UserError("hifigan_train." + key + ": expected a list of strings");
+    out.push_back(*s);
+  }
+  return out;
+}
+
+// stage:hifigan_train. Its own table holds the run's options; the model is the [hifigan] configuration
+// (--config, --set hifigan.*, model_overrides), or the JSON that goes with the starting checkpoint.
+class HifiganTrainStage : public Stage {
+ public:
+  explicit HifiganTrainStage(const CreateArgs& args) : args_(args) {}
+
+  Config run() override {
+    const Config& c = args_.config;
+    Overrides model_over;
+    Runtime& rt = Runtime::instance();
+    for (const auto& s : strings(c, "model_overrides")) {
+      auto eq = s.find('=');
+      if (eq == std::string::npos) throw UserError("hifigan_train.model_overrides: expected \"key=value\" strings");
+      Config probe = rt.resolve_config(Kind::Vocoder, "hifigan");
+      probe.set_from_string(s.substr(0, eq), s.substr(eq + 1));
+      model_over.emplace_back(s.substr(0, eq), probe.get(s.substr(0, eq)));
+    }
+    Config model = rt.resolve_config(Kind::Vocoder, "hifigan", model_over);
+    std::string json = find_config_json(args_.checkpoint, model.get_string("config_json"));
+    Hparams h = json.empty() ? hparams_from_config(model) : hparams_from_json_file(json);
+    TrainOptions o;
+    o.run_dir = c.get_string("run_dir");
+    o.max_steps = c.get_int("max_steps");
+    if (o.run_dir.empty()) throw UserError("hifigan_train: run_dir is required");
+    if (o.max_steps <= 0) throw UserError("hifigan_train: max_steps must be set (> 0)");
+    o.save_every = c.get_int("save_every");
+    o.backup_every = c.get_int("backup_every");
+    o.eval_every = c.get_int("eval_every");
+    o.log_every = c.get_int("log_every");
+    o.max_wall_seconds = c.get_double("max_wall_seconds");
+    o.force_restart = c.get_bool("force_restart");
+    TrainResult r = train_hifigan(h, o, strings(c, "data"), strings(c, "validation"), args_.checkpoint, args_.device);
+    Config out("hifigan_train");
+    out.define("run_dir", o.run_dir);
+    out.define("checkpoint", (std::filesystem::path(o.run_dir) / "checkpoint.pt").string());
+    out.define("start_step", r.start_step);
+    out.define("end_step", r.end_step);
+    out.define("interrupted", r.interrupted);
+    if (!r.losses.empty()) {
+      out.define("first_loss", r.losses.front().second);
+      out.define("last_loss", r.losses.back().second);
+    }
+    return out;
+  }
+
+ private:
+  CreateArgs args_;
+};
+
 std::unique_ptr<Vocoder> make(const CreateArgs& args) { return std::make_unique<HifiganVocoder>(args); }
+std::unique_ptr<Stage> make_train(const CreateArgs& args) { return std::make_unique<HifiganTrainStage>(args); }
 
 void register_all(Registry& r) {
   r.add<Vocoder>("hifigan", &make, "HiFi-GAN generator (MockingBird 16 kHz; reads g_XXXXXXXX.pt + config JSON)");
+  r.add<Stage>("hifigan_train", &make_train, "Train HiFi-GAN as MockingBird's train.py (g_/do_ checkpoints)");
 }
 
 }  // namespace

@@ -1,0 +1,58 @@
+// Reading Tacotron hyper-parameters and mel settings from the plugin's configuration.
+#include "tacotron_options.h"
+
+#include "voxclone/error.h"
+
+namespace voxclone::tacotron {
+
+TacotronOptions options_from_config(const Config& c, int64_t symbols) {
+  TacotronOptions o;
+  o.embed_dims = c.get_int("tts_embed_dims");
+  o.encoder_dims = c.get_int("tts_encoder_dims");
+  o.decoder_dims = c.get_int("tts_decoder_dims");
+  o.postnet_dims = c.get_int("tts_postnet_dims");
+  o.encoder_K = c.get_int("tts_encoder_K");
+  o.lstm_dims = c.get_int("tts_lstm_dims");
+  o.postnet_K = c.get_int("tts_postnet_K");
+  o.num_highways = c.get_int("tts_num_highways");
+  o.dropout = c.get_double("tts_dropout");
+  o.stop_threshold = c.get_double("tts_stop_threshold");
+  o.speaker_embedding_size = c.get_int("speaker_embedding_size");
+  o.n_mels = o.fft_bins = c.get_int("num_mels");
+  o.num_chars = c.get_int("num_chars") > 0 ? c.get_int("num_chars") : symbols;
+  o.r = c.get_int("r");
+  if (o.embed_dims < 1 || o.encoder_dims < 2 || o.decoder_dims < 1 || o.postnet_dims < 2 || o.encoder_K < 1 ||
+      o.lstm_dims < 1 || o.postnet_K < 1 || o.num_highways < 0 || o.speaker_embedding_size < 0 || o.num_chars < 2)
+    throw UserError("tacotron: model sizes must be positive (" + o.to_string() + ")");
+  if (o.encoder_dims % 2 || o.postnet_dims % 2)
+    throw UserError("tacotron: tts_encoder_dims and tts_postnet_dims must be even (bidirectional GRU halves)");
+  if (o.dropout < 0 || o.dropout >= 1) throw UserError("tacotron: tts_dropout must be in [0, 1)");
+  if (o.r < 1 || o.r > 20) throw UserError("tacotron: r must be in [1, 20]");
+  return o;
+}
+
+MelSettings mel_settings_from(const Config& c) {
+  MelSettings s;
+  s.sample_rate = int(c.get_int("sample_rate"));
+  s.n_fft = int(c.get_int("n_fft"));
+  s.hop_size = int(c.get_int("hop_size"));
+  s.win_size = int(c.get_int("win_size"));
+  s.num_mels = int(c.get_int("num_mels"));
+  s.fmin = c.get_double("fmin");
+  s.fmax = c.get_double("fmax");
+  s.preemphasize = c.get_bool("preemphasize");
+  s.preemphasis = c.get_double("preemphasis");
+  s.min_level_db = c.get_double("min_level_db");
+  s.ref_level_db = c.get_double("ref_level_db");
+  s.max_abs_value = c.get_double("max_abs_value");
+  s.symmetric_mels = c.get_bool("symmetric_mels");
+  s.signal_normalization = c.get_bool("signal_normalization");
+  s.allow_clipping_in_normalization = c.get_bool("allow_clipping_in_normalization");
+  s.power = c.get_double("power");
+  s.griffin_lim_iters = int(c.get_int("griffin_lim_iters"));
+  if (s.num_mels < 1 || s.n_fft < 16 || s.hop_size < 1 || s.win_size < 1 || s.win_size > s.n_fft)
+    throw UserError("tacotron: bad audio settings (num_mels, n_fft, hop_size, win_size)");
+  return s;
+}
+
+}  // namespace voxclone::tacotron

