@@ -22,10 +22,12 @@ void check_mel_compatible(const MelSettings& p, const MelSettings& e, const std:
                           const std::string& consumer) {
   std::vector<std::string> diffs;
   auto cmp = [&](const char* field, double a, double b) {
-    if (std::abs(a - b) > 1e-9 * std::max(1.0, std::abs(b))) diffs.push_back(std::string(field) + " " + num(a) + " vs " + num(b));
+    if (std::abs(a - b) > 1e-9 * std::max(1.0, std::abs(b)))
+      diffs.push_back(std::string(field) + " " + num(a) + " vs " + num(b));
   };
   auto cmp_bool = [&](const char* field, bool a, bool b) {
-    if (a != b) diffs.push_back(std::string(field) + " " + (a ? "true" : "false") + " vs " + (b ? "true" : "false"));
+    if (a != b)
+      diffs.push_back(std::string(field) + " " + (a ? "true" : "false") + " vs " + (b ? "true" : "false"));
   };
   cmp("sample_rate", p.sample_rate, e.sample_rate);
   cmp("hop_size", p.hop_size, e.hop_size);
@@ -46,8 +48,8 @@ void check_mel_compatible(const MelSettings& p, const MelSettings& e, const std:
   if (diffs.empty()) return;
   std::string list;
   for (const auto& d : diffs) list += (list.empty() ? "" : ", ") + d;
-  throw UserError("mel mismatch: " + producer + " makes mels that " + consumer + " was not trained on (" + list +
-                  "; " + producer + " vs " + consumer + ")");
+  throw UserError("mel mismatch: " + producer + " makes mels that " + consumer + " was not trained on (" +
+                  list + "; " + producer + " vs " + consumer + ")");
 }
 
 }  // namespace voxclone

@@ -1,4 +1,4 @@
-// Out-of-line destructors and default methods of the plugin interfaces: their vtables and typeinfo live in core.
+// Out-of-line destructors and defaults of the plugin interfaces: vtables and typeinfo live in core.
 #include "voxclone/interfaces.h"
 
 namespace voxclone {

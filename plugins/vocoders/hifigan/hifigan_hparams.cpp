@@ -1,10 +1,9 @@
 // HiFi-GAN hyper-parameters: MockingBird JSON and TOML parsing, validation, JSON output, config discovery.
 #include "hifigan_hparams.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "voxclone/error.h"
@@ -93,27 +92,32 @@ void Hparams::validate(const std::string& source) const {
   auto bad = [&](const std::string& what) { throw UserError(source + ": " + what); };
   if (resblock != "1" && resblock != "2") bad("resblock must be \"1\" or \"2\", got \"" + resblock + "\"");
   if (upsample_rates.empty() || upsample_rates.size() != upsample_kernel_sizes.size())
-    bad("upsample_rates " + join(upsample_rates) + " and upsample_kernel_sizes " + join(upsample_kernel_sizes) +
-        " must be non-empty lists of the same length");
+    bad("upsample_rates " + join(upsample_rates) + " and upsample_kernel_sizes " +
+        join(upsample_kernel_sizes) + " must be non-empty lists of the same length");
   for (size_t i = 0; i < upsample_rates.size(); ++i)
     if (upsample_rates[i] < 1 || upsample_kernel_sizes[i] < 1) bad("upsample rates and kernels must be >= 1");
   if (upsample_initial_channel < 1 || upsample_initial_channel % (int64_t(1) << upsample_rates.size()) != 0)
-    bad("upsample_initial_channel " + std::to_string(upsample_initial_channel) + " must be a positive multiple of 2^" +
-        std::to_string(upsample_rates.size()) + " (it is halved at every upsampling stage)");
+    bad("upsample_initial_channel " + std::to_string(upsample_initial_channel) +
+        " must be a positive multiple of 2^" + std::to_string(upsample_rates.size()) +
+        " (it is halved at every upsampling stage)");
   if (resblock_kernel_sizes.empty() || resblock_kernel_sizes.size() != resblock_dilation_sizes.size())
     bad("resblock_kernel_sizes and resblock_dilation_sizes must be non-empty lists of the same length");
   for (const auto& d : resblock_dilation_sizes)
     if (d.size() < (resblock == "1" ? 3u : 2u))
       bad("resblock_dilation_sizes entries " + join(d) + " need " + (resblock == "1" ? "3" : "2") +
           " dilations for resblock \"" + resblock + "\"");
-  if (num_mels != 80) bad("num_mels must be 80 (MockingBird's conv_pre takes 80 channels), got " + std::to_string(num_mels));
+  if (num_mels != 80)
+    bad("num_mels must be 80 (MockingBird's conv_pre takes 80 channels), got " + std::to_string(num_mels));
   if (samples_per_frame() != hop_size)
-    bad("the product of upsample_rates " + join(upsample_rates) + " is " + std::to_string(samples_per_frame()) +
-        ", but hop_size is " + std::to_string(hop_size));
-  if (n_fft < win_size || win_size < 1 || hop_size < 1 || n_fft < hop_size) bad("need 1 <= hop_size <= n_fft and 1 <= win_size <= n_fft");
-  if (sampling_rate < 1 || fmin < 0 || fmax <= fmin || fmax > sampling_rate / 2.0 || loss_fmax() > sampling_rate / 2.0)
+    bad("the product of upsample_rates " + join(upsample_rates) + " is " +
+        std::to_string(samples_per_frame()) + ", but hop_size is " + std::to_string(hop_size));
+  if (n_fft < win_size || win_size < 1 || hop_size < 1 || n_fft < hop_size)
+    bad("need 1 <= hop_size <= n_fft and 1 <= win_size <= n_fft");
+  if (sampling_rate < 1 || fmin < 0 || fmax <= fmin || fmax > sampling_rate / 2.0 ||
+      loss_fmax() > sampling_rate / 2.0)
     bad("need 0 <= fmin < fmax <= sampling_rate / 2 (fmax_for_loss too)");
-  if (segment_size < hop_size || segment_size % hop_size != 0) bad("segment_size must be a multiple of hop_size");
+  if (segment_size < hop_size || segment_size % hop_size != 0)
+    bad("segment_size must be a multiple of hop_size");
   if (batch_size < 1 || learning_rate <= 0) bad("batch_size and learning_rate must be positive");
 }
 
@@ -187,7 +191,8 @@ Hparams hparams_from_config(const Config& c) {
   const auto* rows = std::get_if<ConfigValue::Array>(&c.get("resblock_dilation_sizes").v);
   if (!rows) throw UserError("hifigan.resblock_dilation_sizes: expected a list of lists of integers");
   h.resblock_dilation_sizes.clear();
-  for (const auto& row : *rows) h.resblock_dilation_sizes.push_back(config_ints(row, "resblock_dilation_sizes"));
+  for (const auto& row : *rows)
+    h.resblock_dilation_sizes.push_back(config_ints(row, "resblock_dilation_sizes"));
   h.segment_size = c.get_int("segment_size");
   h.num_mels = c.get_int("num_mels");
   h.n_fft = c.get_int("n_fft");
@@ -238,7 +243,8 @@ std::string hparams_to_json(const Hparams& h) {
 
 std::string find_config_json(const std::string& checkpoint, const std::string& explicit_path) {
   if (!explicit_path.empty()) {
-    if (!fs::is_regular_file(explicit_path)) throw UserError("hifigan: config file " + explicit_path + " not found");
+    if (!fs::is_regular_file(explicit_path))
+      throw UserError("hifigan: config file " + explicit_path + " not found");
     return explicit_path;
   }
   if (checkpoint.empty()) return "";

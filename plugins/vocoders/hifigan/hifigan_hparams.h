@@ -1,5 +1,5 @@
-// HiFi-GAN hyper-parameters under MockingBird's JSON names (vocoder/hifigan/config_16k_.json): parsed from that
-// JSON or from the plugin's [hifigan] TOML table, validated, and written back as MockingBird JSON.
+// HiFi-GAN hyper-parameters under MockingBird's JSON names (vocoder/hifigan/config_16k_.json): parsed from
+// that JSON or from the plugin's [hifigan] TOML table, validated, and written back as MockingBird JSON.
 #pragma once
 
 #include <cstdint>

@@ -37,7 +37,6 @@ void consume_init_weights(NormConv& conv) {
   at::empty_like(w).normal_(0.0, 0.01);
 }
 
-
 }  // namespace
 
 // ---- NormConv ------------------------------------------------------------------------------------------
@@ -119,10 +118,10 @@ at::Tensor NormConvImpl::weight() {
 
 at::Tensor NormConvImpl::forward(const at::Tensor& x) {
   at::Tensor w = weight();
-  if (o_.dims == 2)
-    return at::conv2d(x, w, bias_, o_.stride, o_.padding, o_.dilation, o_.groups);
+  if (o_.dims == 2) return at::conv2d(x, w, bias_, o_.stride, o_.padding, o_.dilation, o_.groups);
   if (o_.transposed)
-    return at::conv_transpose1d(x, w, bias_, o_.stride, o_.padding, o_.output_padding, o_.groups, o_.dilation);
+    return at::conv_transpose1d(x, w, bias_, o_.stride, o_.padding, o_.output_padding, o_.groups,
+                                o_.dilation);
   return at::conv1d(x, w, bias_, o_.stride, o_.padding, o_.dilation, o_.groups);
 }
 
@@ -146,7 +145,8 @@ ResBlockImpl::ResBlockImpl(const std::string& kind, int64_t ch, int64_t k, const
     : pairs_(kind == "1") {
   if (pairs_) {
     convs1_ = register_module("convs1", torch::nn::ModuleList());
-    for (int i = 0; i < 3; ++i) convs1_->push_back(NormConv(conv1d(ch, ch, k, 1, get_padding(k, d[i]), d[i])));
+    for (int i = 0; i < 3; ++i)
+      convs1_->push_back(NormConv(conv1d(ch, ch, k, 1, get_padding(k, d[i]), d[i])));
     for (size_t i = 0; i < convs1_->size(); ++i) {
       auto c = NormConv(convs1_->ptr<NormConvImpl>(i));
       consume_init_weights(c);
@@ -192,7 +192,8 @@ void ResBlockImpl::remove_weight_norm() {
       for (size_t i = 0; i < (*list)->size(); ++i) (*list)->ptr<NormConvImpl>(i)->remove_weight_norm();
 }
 
-GeneratorImpl::GeneratorImpl(const Hparams& h) : h_(h), num_kernels_(int64_t(h.resblock_kernel_sizes.size())) {
+GeneratorImpl::GeneratorImpl(const Hparams& h)
+    : h_(h), num_kernels_(int64_t(h.resblock_kernel_sizes.size())) {
   h_.validate("HiFi-GAN hyper-parameters");
   const int64_t c0 = h.upsample_initial_channel;
   conv_pre_ = register_module("conv_pre", NormConv(conv1d(80, c0, 7, 1, 3)));
@@ -209,7 +210,8 @@ GeneratorImpl::GeneratorImpl(const Hparams& h) : h_(h), num_kernels_(int64_t(h.r
   for (size_t i = 0; i < h.upsample_rates.size(); ++i) {
     ch = c0 >> (i + 1);
     for (size_t j = 0; j < h.resblock_kernel_sizes.size(); ++j)
-      resblocks_->push_back(ResBlock(h.resblock, ch, h.resblock_kernel_sizes[j], h.resblock_dilation_sizes[j]));
+      resblocks_->push_back(
+          ResBlock(h.resblock, ch, h.resblock_kernel_sizes[j], h.resblock_dilation_sizes[j]));
   }
   conv_post_ = register_module("conv_post", NormConv(conv1d(ch, 1, 7, 1, 3)));
   for (size_t i = 0; i < ups_->size(); ++i) {
@@ -221,7 +223,8 @@ GeneratorImpl::GeneratorImpl(const Hparams& h) : h_(h), num_kernels_(int64_t(h.r
 
 at::Tensor GeneratorImpl::forward(const at::Tensor& mel, Activations* acts) {
   if (mel.dim() != 3 || mel.size(1) != 80)
-    throw UserError("hifigan: expected a mel batch [B, 80, frames], got " + std::to_string(mel.dim()) + "-D " +
+    throw UserError("hifigan: expected a mel batch [B, 80, frames], got " + std::to_string(mel.dim()) +
+                    "-D " +
                     (mel.dim() >= 2 ? "with " + std::to_string(mel.size(1)) + " channels" : std::string()));
   const bool in_place = !at::GradMode::is_enabled();
   at::Tensor x = conv_pre_->forward(mel);
@@ -366,7 +369,8 @@ DiscOutputs MultiScaleDiscriminatorImpl::forward(const at::Tensor& y_in, const a
 
 // ---- Losses --------------------------------------------------------------------------------------------
 
-at::Tensor feature_loss(const std::vector<std::vector<at::Tensor>>& fr, const std::vector<std::vector<at::Tensor>>& fg) {
+at::Tensor feature_loss(const std::vector<std::vector<at::Tensor>>& fr,
+                        const std::vector<std::vector<at::Tensor>>& fg) {
   at::Tensor loss;
   for (size_t i = 0; i < fr.size(); ++i)
     for (size_t j = 0; j < fr[i].size(); ++j) {

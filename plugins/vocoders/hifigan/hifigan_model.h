@@ -1,7 +1,7 @@
-// HiFi-GAN as in MockingBird's vocoder/hifigan/models.py: the generator (conv_pre, transposed-conv upsampling,
-// multi-receptive-field ResBlocks, conv_post, tanh), the multi-period and multi-scale discriminators, their
-// losses, and meldataset.mel_spectrogram. Module and parameter names are MockingBird's state-dict names, so
-// its checkpoints load by name.
+// HiFi-GAN as in MockingBird's vocoder/hifigan/models.py: the generator (conv_pre, transposed-conv
+// upsampling, multi-receptive-field ResBlocks, conv_post, tanh), the multi-period and multi-scale
+// discriminators, their losses, and meldataset.mel_spectrogram. Module and parameter names are MockingBird's
+// state-dict names, so its checkpoints load by name.
 //
 //   torch::manual_seed(h.seed);
 //   hifigan::Generator g(h);                   // weight-normalised, as MockingBird trains it
@@ -56,7 +56,8 @@ TORCH_MODULE(NormConv);
 /// ResBlock1 (convs1 dilated + convs2, pairs) or ResBlock2 (convs), chosen by `kind` ("1" or "2").
 class ResBlockImpl : public torch::nn::Module {
  public:
-  ResBlockImpl(const std::string& kind, int64_t channels, int64_t kernel, const std::vector<int64_t>& dilation);
+  ResBlockImpl(const std::string& kind, int64_t channels, int64_t kernel,
+               const std::vector<int64_t>& dilation);
   at::Tensor forward(const at::Tensor& x);
   void remove_weight_norm();
 
@@ -91,8 +92,9 @@ TORCH_MODULE(Generator);
 
 /// What a multi-discriminator returns for a real and a generated batch.
 struct DiscOutputs {
-  std::vector<at::Tensor> real, fake;                    ///< flattened scores, one per sub-discriminator
-  std::vector<std::vector<at::Tensor>> fmap_real, fmap_fake;  ///< feature maps, one list per sub-discriminator
+  std::vector<at::Tensor> real, fake;  ///< flattened scores, one per sub-discriminator
+  std::vector<std::vector<at::Tensor>> fmap_real,
+      fmap_fake;  ///< feature maps, one list per sub-discriminator
 };
 
 class DiscriminatorPImpl : public torch::nn::Module {
@@ -148,9 +150,10 @@ at::Tensor discriminator_loss(const std::vector<at::Tensor>& real, const std::ve
 /// models.py generator_loss: sum of mean (1 - fake)^2.
 at::Tensor generator_loss(const std::vector<at::Tensor>& fake);
 
-/// meldataset.mel_spectrogram(y, n_fft, num_mels, sampling_rate, hop_size, win_size, fmin, fmax, center=False):
-/// reflect padding of (n_fft - hop) / 2, STFT with a periodic Hann window of win_size, sqrt(|X|^2 + 1e-9),
-/// Slaney mel basis, natural log clamped at 1e-5. y: [B, T] float32 (differentiable) → [B, num_mels, frames].
+/// meldataset.mel_spectrogram(y, n_fft, num_mels, sampling_rate, hop_size, win_size, fmin, fmax,
+/// center=False): reflect padding of (n_fft - hop) / 2, STFT with a periodic Hann window of win_size,
+/// sqrt(|X|^2 + 1e-9), Slaney mel basis, natural log clamped at 1e-5. y: [B, T] float32 (differentiable) →
+/// [B, num_mels, frames].
 class LossMel {
  public:
   LossMel(const Hparams& h, double fmax);

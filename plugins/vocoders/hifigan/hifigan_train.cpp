@@ -52,8 +52,8 @@ ckpt::Value state_dict(torch::nn::Module& m) {
 
 class HifiganTask : public TrainTask {
  public:
-  HifiganTask(const Hparams& h, const TrainOptions& o, std::vector<Utterance> train, std::vector<Utterance> valid,
-              const std::string& init_checkpoint, c10::Device device)
+  HifiganTask(const Hparams& h, const TrainOptions& o, std::vector<Utterance> train,
+              std::vector<Utterance> valid, const std::string& init_checkpoint, c10::Device device)
       : h_(h),
         options_(o),
         train_(std::move(train)),
@@ -94,7 +94,8 @@ class HifiganTask : public TrainTask {
   int64_t resume(const std::string& path) override {
     ckpt::Value ptr = ckpt::load(path);
     fs::path dir = fs::path(path).parent_path();
-    std::string g_path = (dir / ptr.at("g").as_str()).string(), do_path = (dir / ptr.at("do").as_str()).string();
+    std::string g_path = (dir / ptr.at("g").as_str()).string(),
+                do_path = (dir / ptr.at("do").as_str()).string();
     ckpt::Value g = ckpt::load(g_path), d = ckpt::load(do_path);
     ckpt::load_into_module(*generator_, g.at("generator"));
     ckpt::load_into_module(*mpd_, d.at("mpd"));
@@ -115,7 +116,8 @@ class HifiganTask : public TrainTask {
     const int64_t epoch = (step - 1) / steps_per_epoch_;
     const double lr = h_.learning_rate * std::pow(h_.lr_decay, double(epoch));  // ExponentialLR per epoch
     for (auto* opt : {optim_g_.get(), optim_d_.get()})
-      for (auto& group : opt->param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+      for (auto& group : opt->param_groups())
+        static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
 
     auto [x, y] = batch(step);
     at::Tensor y_mel = loss_mel_(y.squeeze(1));
@@ -214,7 +216,8 @@ class HifiganTask : public TrainTask {
         std::uniform_int_distribution<int64_t> pick(0, mel.size(1) - fps - 1);
         const int64_t start = pick(rng_);
         mel = mel.narrow(1, start, fps);
-        audio = audio.narrow(0, start * h_.hop_size, std::min(fps * h_.hop_size, audio.size(0) - start * h_.hop_size));
+        audio = audio.narrow(0, start * h_.hop_size,
+                             std::min(fps * h_.hop_size, audio.size(0) - start * h_.hop_size));
       } else {
         mel = mel.narrow(1, 0, std::min(fps, mel.size(1)));
       }
@@ -254,10 +257,13 @@ std::vector<Utterance> load_utterances(const std::vector<std::string>& dirs, con
         std::string name = mel_path.filename().string();
         if (name.rfind("mel-", 0) != 0 || mel_path.extension() != ".npy") continue;
         fs::path audio_path = dir / "audio" / ("audio-" + name.substr(4));
-        if (!fs::exists(audio_path)) throw UserError("hifigan training data: " + audio_path.string() + " missing for " + mel_path.string());
+        if (!fs::exists(audio_path))
+          throw UserError("hifigan training data: " + audio_path.string() + " missing for " +
+                          mel_path.string());
         at::Tensor mel = read_npy(mel_path.string()).to(at::kFloat);
         if (mel.dim() != 2 || mel.size(1) != ms.num_mels)
-          throw UserError(mel_path.string() + ": expected frames × " + std::to_string(ms.num_mels) + " (RTVC's mel-*.npy)");
+          throw UserError(mel_path.string() + ": expected frames × " + std::to_string(ms.num_mels) +
+                          " (RTVC's mel-*.npy)");
         Utterance u;
         u.id = mel_path.stem().string().substr(4);
         u.mel = mel.t().contiguous();
@@ -277,7 +283,8 @@ std::vector<Utterance> load_utterances(const std::vector<std::string>& dirs, con
       }
     }
     if (out.size() == before)
-      throw UserError("hifigan training data: " + d + " holds neither mels/ + audio/ (SV2TTS) nor audio files");
+      throw UserError("hifigan training data: " + d +
+                      " holds neither mels/ + audio/ (SV2TTS) nor audio files");
   }
   return out;
 }
@@ -298,7 +305,8 @@ TrainResult train_hifigan(const Hparams& h, const TrainOptions& options, const s
     std::shuffle(train_set.begin(), train_set.end(), rng);
     size_t n_valid = train_set.size() / 20;
     if (n_valid == 0 && train_set.size() > 1) n_valid = 1;
-    valid.assign(std::make_move_iterator(train_set.end() - long(n_valid)), std::make_move_iterator(train_set.end()));
+    valid.assign(std::make_move_iterator(train_set.end() - long(n_valid)),
+                 std::make_move_iterator(train_set.end()));
     train_set.resize(train_set.size() - n_valid);
   }
   spdlog::info("hifigan: {} training and {} held-out utterances", train_set.size(), valid.size());

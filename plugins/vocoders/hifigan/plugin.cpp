@@ -1,5 +1,5 @@
-// HiFi-GAN vocoder plugin: loads MockingBird generator checkpoints with their JSON config, vocodes synthesizer
-// mels with weight norm folded and no autograd; stage:hifigan_train trains it (hifigan_train.h).
+// HiFi-GAN vocoder plugin: loads MockingBird generator checkpoints with their JSON config, vocodes
+// synthesizer mels with weight norm folded and no autograd; stage:hifigan_train trains it (hifigan_train.h).
 #include <torch/torch.h>
 
 #include <filesystem>
@@ -21,9 +21,10 @@ Hparams resolve_hparams(const CreateArgs& args) {
   std::string json = find_config_json(args.checkpoint, args.config.get_string("config_json"));
   if (!json.empty()) return hparams_from_json_file(json);
   if (!args.checkpoint.empty())
-    throw UserError("hifigan: no MockingBird config for checkpoint " + args.checkpoint +
-                    " (the upsampling layout cannot be read from the weights): put its config.json beside it, or "
-                    "pass --config FILE.json or --set hifigan.config_json=FILE");
+    throw UserError(
+        "hifigan: no MockingBird config for checkpoint " + args.checkpoint +
+        " (the upsampling layout cannot be read from the weights): put its config.json beside it, or "
+        "pass --config FILE.json or --set hifigan.config_json=FILE");
   return hparams_from_config(args.config);
 }
 
@@ -50,7 +51,8 @@ class HifiganVocoder : public Vocoder {
         ckpt::load_into_module(*generator_, state);
       } catch (const UserError& e) {
         throw UserError(checkpoint_ + " does not fit the HiFi-GAN config (upsample_initial_channel " +
-                        std::to_string(h_.upsample_initial_channel) + ", resblock " + h_.resblock + "): " + e.what());
+                        std::to_string(h_.upsample_initial_channel) + ", resblock " + h_.resblock +
+                        "): " + e.what());
       }
     }
     generator_->eval();
@@ -109,7 +111,8 @@ class HifiganTrainStage : public Stage {
     Runtime& rt = Runtime::instance();
     for (const auto& s : strings(c, "model_overrides")) {
       auto eq = s.find('=');
-      if (eq == std::string::npos) throw UserError("hifigan_train.model_overrides: expected \"key=value\" strings");
+      if (eq == std::string::npos)
+        throw UserError("hifigan_train.model_overrides: expected \"key=value\" strings");
       Config probe = rt.resolve_config(Kind::Vocoder, "hifigan");
       probe.set_from_string(s.substr(0, eq), s.substr(eq + 1));
       model_over.emplace_back(s.substr(0, eq), probe.get(s.substr(0, eq)));
@@ -128,7 +131,8 @@ class HifiganTrainStage : public Stage {
     o.log_every = c.get_int("log_every");
     o.max_wall_seconds = c.get_double("max_wall_seconds");
     o.force_restart = c.get_bool("force_restart");
-    TrainResult r = train_hifigan(h, o, strings(c, "data"), strings(c, "validation"), args_.checkpoint, args_.device);
+    TrainResult r =
+        train_hifigan(h, o, strings(c, "data"), strings(c, "validation"), args_.checkpoint, args_.device);
     Config out("hifigan_train");
     out.define("run_dir", o.run_dir);
     out.define("checkpoint", (std::filesystem::path(o.run_dir) / "checkpoint.pt").string());
@@ -147,10 +151,13 @@ class HifiganTrainStage : public Stage {
 };
 
 std::unique_ptr<Vocoder> make(const CreateArgs& args) { return std::make_unique<HifiganVocoder>(args); }
-std::unique_ptr<Stage> make_train(const CreateArgs& args) { return std::make_unique<HifiganTrainStage>(args); }
+std::unique_ptr<Stage> make_train(const CreateArgs& args) {
+  return std::make_unique<HifiganTrainStage>(args);
+}
 
 void register_all(Registry& r) {
-  r.add<Vocoder>("hifigan", &make, "HiFi-GAN generator (MockingBird 16 kHz; reads g_XXXXXXXX.pt + config JSON)");
+  r.add<Vocoder>("hifigan", &make,
+                 "HiFi-GAN generator (MockingBird 16 kHz; reads g_XXXXXXXX.pt + config JSON)");
   r.add<Stage>("hifigan_train", &make_train, "Train HiFi-GAN as MockingBird's train.py (g_/do_ checkpoints)");
 }
 

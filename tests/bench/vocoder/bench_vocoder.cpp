@@ -4,9 +4,8 @@
 // interface, or "hifigan-batch" for the generator called directly on `batch` mels at once. Run one
 // configuration per process: peak memory (getrusage ru_maxrss) is the process's.
 #include <ATen/Parallel.h>
-#include <torch/torch.h>
-
 #include <sys/resource.h>
+#include <torch/torch.h>
 
 #include <chrono>
 #include <cstdio>
@@ -29,7 +28,8 @@ double peak_rss_mib() {
 double cpu_seconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
-  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
 struct Timing {
@@ -55,7 +55,9 @@ Timing best_of(int repeats, F&& f) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: bench_vocoder hifigan|hifigan-batch|griffinlim [seconds] [threads] [batch] [repeats]\n");
+    std::fprintf(
+        stderr,
+        "usage: bench_vocoder hifigan|hifigan-batch|griffinlim [seconds] [threads] [batch] [repeats]\n");
     return 2;
   }
   const std::string which = argv[1];
@@ -94,8 +96,8 @@ int main(int argc, char** argv) {
     std::printf(
         "%s: %.1f s of audio (batch %lld x %lld frames), %d threads, best of %d: wall %.3f s (RTF %.4f), "
         "CPU %.3f s (CPU/threads RTF %.4f), peak RSS %.0f MiB\n",
-        which.c_str(), audio_s, static_cast<long long>(batch), static_cast<long long>(frames), threads, repeats, t.wall,
-        t.wall / audio_s, t.cpu, t.cpu / threads / audio_s, peak_rss_mib());
+        which.c_str(), audio_s, static_cast<long long>(batch), static_cast<long long>(frames), threads,
+        repeats, t.wall, t.wall / audio_s, t.cpu, t.cpu / threads / audio_s, peak_rss_mib());
   } catch (const Error& e) {
     std::fprintf(stderr, "bench_vocoder: %s\n", e.what());
     return e.exit_code();

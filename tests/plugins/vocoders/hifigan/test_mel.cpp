@@ -1,4 +1,5 @@
-// meldataset.mel_spectrogram (the loss mel) and the synthesizer mel HiFi-GAN consumes, against mel_reference.pt.
+// meldataset.mel_spectrogram (the loss mel) and the synthesizer mel HiFi-GAN consumes, against
+// mel_reference.pt.
 #include <torch/torch.h>
 
 #include <catch2/catch.hpp>
@@ -35,7 +36,8 @@ TEST_CASE("Loss mel equals meldataset.mel_spectrogram (fmax 7600 and fmax None)"
   CHECK(y.grad().abs().sum().item<double>() > 0);
 }
 
-TEST_CASE("The generator's input is MockingBird's synthesizer mel (interior frames; see README on the edges)") {
+TEST_CASE(
+    "The generator's input is MockingBird's synthesizer mel (interior frames; see README on the edges)") {
   auto ref = vctest::load_pt_dict(vctest::fixture_or_skip("mockingbird/hifigan/mel_reference.pt"));
   const at::Tensor& wav = ref.at("wav");
   std::vector<float> samples(wav.data_ptr<float>(), wav.data_ptr<float>() + wav.numel());

@@ -1,10 +1,10 @@
-// HiFi-GAN modules against MockingBird's fixtures: seeded init, generator outputs with and without weight norm,
-// intermediate activations, removed-weight-norm state, full-size and discriminator manifests.
-#include <nlohmann/json.hpp>
+// HiFi-GAN modules against MockingBird's fixtures: seeded init, generator outputs with and without weight
+// norm, intermediate activations, removed-weight-norm state, full-size and discriminator manifests.
 #include <torch/torch.h>
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "fixtures.h"
 #include "hifigan_model.h"
@@ -24,7 +24,9 @@ json read_json(const std::string& rel) {
   return json::parse(in);
 }
 
-Hparams small_hparams() { return hparams_from_json_file(vctest::fixture_or_skip(kDir + "config_small.json")); }
+Hparams small_hparams() {
+  return hparams_from_json_file(vctest::fixture_or_skip(kDir + "config_small.json"));
+}
 
 // Every (name, shape) of a module's state dict against a manifest list (order-insensitive, exact shapes).
 void check_manifest(torch::nn::Module& m, const json& entries) {
@@ -32,7 +34,8 @@ void check_manifest(torch::nn::Module& m, const json& entries) {
   for (const auto& p : m.named_parameters()) ours[p.key()] = p.value().sizes().vec();
   for (const auto& b : m.named_buffers()) ours[b.key()] = b.value().sizes().vec();
   std::map<std::string, std::vector<int64_t>> theirs;
-  for (const auto& e : entries) theirs[e.at("name").get<std::string>()] = e.at("shape").get<std::vector<int64_t>>();
+  for (const auto& e : entries)
+    theirs[e.at("name").get<std::string>()] = e.at("shape").get<std::vector<int64_t>>();
   for (const auto& [name, shape] : theirs) {
     INFO(name);
     REQUIRE(ours.count(name) == 1);
@@ -106,9 +109,9 @@ TEST_CASE("Generator output and activations match MockingBird with weight norm, 
 
   g->forward(io.at("mel_input").narrow(0, 0, 1), &acts);
   const std::vector<std::pair<std::string, std::string>> taps = {
-      {"conv_pre", "act_item0_conv_pre_out"},       {"ups.0", "act_item0_ups0_out"},
-      {"resblocks.0", "act_item0_resblock0_out"},   {"resblocks.1", "act_item0_resblock1_out"},
-      {"resblocks.2", "act_item0_resblock2_out"},   {"ups.1", "act_item0_ups1_out"},
+      {"conv_pre", "act_item0_conv_pre_out"},           {"ups.0", "act_item0_ups0_out"},
+      {"resblocks.0", "act_item0_resblock0_out"},       {"resblocks.1", "act_item0_resblock1_out"},
+      {"resblocks.2", "act_item0_resblock2_out"},       {"ups.1", "act_item0_ups1_out"},
       {"conv_post", "act_item0_conv_post_out_pre_tanh"}};
   for (const auto& [ours, theirs] : taps) {
     INFO(ours);

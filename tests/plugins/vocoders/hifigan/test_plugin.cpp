@@ -1,13 +1,13 @@
 // vocoder:hifigan through the plugin loader and the `voxclone vocode` command: MockingBird checkpoints with
 // their JSON config (beside the checkpoint, --config FILE.json, config_json), inference.py parity, and the
 // mel-settings check that refuses mismatched pairings.
+#include <sys/wait.h>
 #include <torch/torch.h>
 
 #include <array>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
-#include <sys/wait.h>
 
 #include "fixtures.h"
 #include "voxclone/error.h"
@@ -49,7 +49,8 @@ Result run(const std::string& args, const std::string& scratch) {
 }
 
 at::Tensor infer_reference() {
-  return vctest::load_pt_dict(vctest::fixture_or_skip(kDir + "generator_io.pt")).at("audio_infer_waveform_item0");
+  return vctest::load_pt_dict(vctest::fixture_or_skip(kDir + "generator_io.pt"))
+      .at("audio_infer_waveform_item0");
 }
 
 Mel item0_mel() {
@@ -64,7 +65,8 @@ TEST_CASE("vocoder:hifigan loads g_00000000.pt with config_json and matches infe
   auto& rt = runtime();
   REQUIRE(rt.registry().has(Kind::Vocoder, "hifigan"));
   std::string ckpt = vctest::fixture_or_skip(kDir + "g_00000000.pt");
-  auto voc = rt.create<Vocoder>("hifigan", ckpt, {{"config_json", vctest::fixture_or_skip(kDir + "config_small.json")}});
+  auto voc = rt.create<Vocoder>("hifigan", ckpt,
+                                {{"config_json", vctest::fixture_or_skip(kDir + "config_small.json")}});
   CHECK(voc->sample_rate() == 16000);
   Waveform w = voc->vocode(item0_mel(), {});
   at::Tensor ref = infer_reference();
@@ -84,8 +86,9 @@ TEST_CASE("A checkpoint without a config is refused with one clear line; a sibli
   auto& rt = runtime();
   std::string dir = vctest::scratch_dir("hifigan_sibling");
   fs::copy_file(vctest::fixture_or_skip(kDir + "g_00000000.pt"), dir + "/g_00000000.pt");
-  CHECK_THROWS_WITH(rt.create<Vocoder>("hifigan", dir + "/g_00000000.pt"),
-                    Catch::Contains("no MockingBird config for checkpoint") && Catch::Contains("g_00000000.pt"));
+  CHECK_THROWS_WITH(
+      rt.create<Vocoder>("hifigan", dir + "/g_00000000.pt"),
+      Catch::Contains("no MockingBird config for checkpoint") && Catch::Contains("g_00000000.pt"));
   fs::copy_file(vctest::fixture_or_skip(kDir + "config_small.json"), dir + "/config_small.json");
   auto voc = rt.create<Vocoder>("hifigan", dir + "/g_00000000.pt");
   Waveform w = voc->vocode(item0_mel(), {});
@@ -119,10 +122,12 @@ TEST_CASE("check_mel_compatible names both sides and every differing field") {
   b.sample_rate = 22050;
   CHECK_THROWS_WITH(check_mel_compatible(a, b, "synthesizer:tacotron", "vocoder:hifigan"),
                     Catch::Contains("synthesizer:tacotron") && Catch::Contains("vocoder:hifigan") &&
-                        Catch::Contains("sample_rate 16000 vs 22050") && Catch::Contains("hop_size 200 vs 256"));
+                        Catch::Contains("sample_rate 16000 vs 22050") &&
+                        Catch::Contains("hop_size 200 vs 256"));
   MelSettings c;
   c.symmetric_mels = false;
-  CHECK_THROWS_WITH(check_mel_compatible(c, MelSettings{}, "p", "q"), Catch::Contains("symmetric_mels false vs true"));
+  CHECK_THROWS_WITH(check_mel_compatible(c, MelSettings{}, "p", "q"),
+                    Catch::Contains("symmetric_mels false vs true"));
 }
 
 TEST_CASE("voxclone vocode: hifigan with --config FILE.json, a missing config, and the mel-settings check") {
@@ -132,12 +137,13 @@ TEST_CASE("voxclone vocode: hifigan with --config FILE.json, a missing config, a
   write_npy(dir + "/mel.npy", item0_mel().data);
   std::string cfg = vctest::fixture_or_skip(kDir + "config_small.json");
 
-  Result r = run("vocode --vocoder hifigan:" + ckpt + " --mel " + dir + "/mel.npy --out " + dir + "/a.npy", dir);
+  Result r =
+      run("vocode --vocoder hifigan:" + ckpt + " --mel " + dir + "/mel.npy --out " + dir + "/a.npy", dir);
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Catch::Contains("no MockingBird config for checkpoint"));
 
-  r = run("--config " + cfg + " vocode --vocoder hifigan:" + ckpt + " --mel " + dir + "/mel.npy --out " + dir +
-              "/a.npy",
+  r = run("--config " + cfg + " vocode --vocoder hifigan:" + ckpt + " --mel " + dir + "/mel.npy --out " +
+              dir + "/a.npy",
           dir);
   REQUIRE(r.code == 0);
   CHECK(vctest::max_abs_diff(read_npy(dir + "/a.npy"), infer_reference()) <= 1e-5);
@@ -146,7 +152,9 @@ TEST_CASE("voxclone vocode: hifigan with --config FILE.json, a missing config, a
   // them, refused by one configured for another hop.
   std::string wav = vctest::fixture_or_skip("rtvc/encoder/input.wav");
   REQUIRE(run("mel --type synthesizer --out " + dir + "/s.npy " + wav, dir).code == 0);
-  r = run("vocode --vocoder griffinlim --set griffinlim.n_iter=2 --mel " + dir + "/s.npy --out " + dir + "/g.npy", dir);
+  r = run(
+      "vocode --vocoder griffinlim --set griffinlim.n_iter=2 --mel " + dir + "/s.npy --out " + dir + "/g.npy",
+      dir);
   CHECK(r.code == 0);
   r = run("vocode --vocoder griffinlim --set griffinlim.hop_size=256 --mel " + dir + "/s.npy --out " + dir +
               "/g2.npy",
@@ -156,7 +164,8 @@ TEST_CASE("voxclone vocode: hifigan with --config FILE.json, a missing config, a
   CHECK_FALSE(fs::exists(dir + "/g2.npy"));
 }
 
-TEST_CASE("Recipes: vocode refuses a mel made for another vocoder; stage hifigan_train runs and checks options") {
+TEST_CASE(
+    "Recipes: vocode refuses a mel made for another vocoder; stage hifigan_train runs and checks options") {
   std::string dir = vctest::scratch_dir("hifigan_lua");
   std::string wav = vctest::fixture_or_skip("rtvc/encoder/input.wav");
   auto recipe = [&](const std::string& name, const std::string& body) {
@@ -167,14 +176,16 @@ TEST_CASE("Recipes: vocode refuses a mel made for another vocoder; stage hifigan
     return path;
   };
   std::string mel = "local mel = vc.mel(vc.load_audio(\"" + wav + "\", 16000))\n";
-  Result r = run("run " + recipe("ok.lua", mel + "vc.vocoder(\"griffinlim\", {n_iter = 1}):vocode(mel)\n"), dir);
+  Result r =
+      run("run " + recipe("ok.lua", mel + "vc.vocoder(\"griffinlim\", {n_iter = 1}):vocode(mel)\n"), dir);
   CHECK(r.code == 0);
-  r = run("run " + recipe("bad.lua", mel + "vc.vocoder(\"griffinlim\", {hop_size = 256}):vocode(mel)\n"), dir);
+  r = run("run " + recipe("bad.lua", mel + "vc.vocoder(\"griffinlim\", {hop_size = 256}):vocode(mel)\n"),
+          dir);
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Catch::Contains("mel mismatch") && Catch::Contains("vocoder griffinlim") &&
                         Catch::Contains("hop_size 200 vs 256"));
-  r = run("run " + recipe("typo.lua", "vc.stage(\"hifigan_train\", {data = {\"" + dir + "\"}, run_dir = \"" + dir +
-                                          "/run\", max_steps = 1, save_evry = 3})\n"),
+  r = run("run " + recipe("typo.lua", "vc.stage(\"hifigan_train\", {data = {\"" + dir + "\"}, run_dir = \"" +
+                                          dir + "/run\", max_steps = 1, save_evry = 3})\n"),
           dir);
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Catch::Contains("save_evry"));
@@ -183,12 +194,13 @@ TEST_CASE("Recipes: vocode refuses a mel made for another vocoder; stage hifigan
   std::string data = dir + "/data";
   fs::create_directories(data);
   for (int k = 0; k < 3; ++k) fs::copy_file(wav, data + "/clip" + std::to_string(k) + ".wav");
-  r = run("run " + recipe("train.lua",
-                          "local r = vc.stage(\"hifigan_train\", {data = {\"" + data + "\"}, run_dir = \"" + dir +
-                              "/run\", max_steps = 1, eval_every = 0, model_overrides = "
-                              "{\"upsample_initial_channel=16\", \"segment_size=1600\", \"batch_size=2\"}})\n"
-                              "assert(r.end_step == 1 and r.start_step == 0 and r.last_loss > 0)\n"),
-          dir);
+  r = run(
+      "run " + recipe("train.lua",
+                      "local r = vc.stage(\"hifigan_train\", {data = {\"" + data + "\"}, run_dir = \"" + dir +
+                          "/run\", max_steps = 1, eval_every = 0, model_overrides = "
+                          "{\"upsample_initial_channel=16\", \"segment_size=1600\", \"batch_size=2\"}})\n"
+                          "assert(r.end_step == 1 and r.start_step == 0 and r.last_loss > 0)\n"),
+      dir);
   CHECK(r.code == 0);
   INFO(r.err);
   CHECK(fs::exists(dir + "/run/g_00000001.pt"));

@@ -1,11 +1,11 @@
 // HiFi-GAN training: a few steps on tiny synthetic audio, MockingBird's g_/do_ checkpoint files, resume.
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "fixtures.h"
 #include "hifigan_model.h"
@@ -92,7 +92,8 @@ TEST_CASE("Training writes MockingBird's g_/do_ files and resumes from them") {
   CHECK(hparams_from_json_file(run + "/config.json").upsample_initial_channel == 16);
   CHECK(fs::exists(run + "/train_log.csv"));
   bool sample = false;
-  for (const auto& e : fs::directory_iterator(run + "/samples")) sample = sample || e.path().extension() == ".wav";
+  for (const auto& e : fs::directory_iterator(run + "/samples"))
+    sample = sample || e.path().extension() == ".wav";
   CHECK(sample);
 
   o.max_steps = 3;
@@ -106,7 +107,8 @@ TEST_CASE("Training writes MockingBird's g_/do_ files and resumes from them") {
   ckpt::Value g3 = ckpt::load(run + "/g_00000003.pt");
   auto a = ckpt::flatten_state_dict(g.at("generator")), b = ckpt::flatten_state_dict(g3.at("generator"));
   double moved = 0.0;
-  for (size_t i = 0; i < a.size(); ++i) moved = std::max(moved, vctest::max_abs_diff(a[i].second, b[i].second));
+  for (size_t i = 0; i < a.size(); ++i)
+    moved = std::max(moved, vctest::max_abs_diff(a[i].second, b[i].second));
   CHECK(moved > 0.0);
   CHECK(moved < 0.01);  // AdamW steps of lr 2e-4
 }
