@@ -68,6 +68,9 @@ class Vocoder {
   virtual int sample_rate() const = 0;
   /// Raw float samples (unnormalised, as the model produces them).
   virtual Waveform vocode(const Mel& mel, const VocodeOptions& options) = 0;
+  /// The mel this vocoder was trained on. Callers refuse a mel made with other settings
+  /// (check_mel_compatible). Default: RTVC's synthesizer mel (MelSettings{}).
+  virtual MelSettings expected_mel() const;
 };
 
 /// Text → symbol ids for one language.

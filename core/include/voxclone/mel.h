@@ -3,6 +3,8 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <string>
+
 namespace voxclone {
 
 /// RTVC synthesizer/hparams.py audio settings (MockingBird uses the same names).
@@ -22,7 +24,7 @@ struct MelSettings {
   bool symmetric_mels = true;
   bool signal_normalization = true;
   bool allow_clipping_in_normalization = true;
-  double power = 1.5;         ///< Griffin-Lim magnitude exponent
+  double power = 1.5;  ///< Griffin-Lim magnitude exponent
   int griffin_lim_iters = 60;
 };
 
@@ -32,5 +34,12 @@ struct Mel {
   MelSettings settings;
   int64_t frames() const { return data.defined() ? data.size(1) : 0; }
 };
+
+/// Throws UserError (one line naming `producer`, `consumer` and every differing field with both values) when
+/// a mel made with `produced` cannot feed a model expecting `expected`: rate, hop, window, FFT size, bands,
+/// band limits, pre-emphasis and the dB normalisation must agree. Griffin-Lim's own knobs (power, iterations)
+/// do not count.
+void check_mel_compatible(const MelSettings& produced, const MelSettings& expected,
+                          const std::string& producer, const std::string& consumer);
 
 }  // namespace voxclone

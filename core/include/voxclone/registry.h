@@ -84,7 +84,7 @@ class Registry {
 };
 
 /// Bumped whenever an interface or this descriptor changes layout.
-constexpr uint32_t kPluginAbiVersion = 1;
+constexpr uint32_t kPluginAbiVersion = 2;  // 2: Vocoder::expected_mel
 
 /// What a plugin exports (one symbol). `abi_version` MUST stay the first member in every ABI version:
 /// the loader reads it before anything else.

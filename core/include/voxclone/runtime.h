@@ -45,7 +45,9 @@ class Runtime {
   void set_device(const std::string& device);
   c10::Device device() const { return device_; }
 
-  /// A TOML file whose tables are named after factories ([griffinlim]) or kinds ([vocoder]).
+  /// A TOML file whose tables are named after factories ([griffinlim]) or kinds ([vocoder]); or a model's own
+  /// JSON config (a path ending in .json, e.g. MockingBird's HiFi-GAN config): its path becomes the
+  /// `config_json` key of every factory that declares one (UserError at load_plugins if none does).
   void add_config_file(const std::string& path);
   /// "section.key=value" where section is a factory name or a kind; UserError if malformed.
   void add_override(const std::string& assignment);
@@ -76,6 +78,7 @@ class Runtime {
   c10::Device device_{c10::DeviceType::CPU};
   std::vector<std::pair<std::string, ConfigValue>> file_overrides_;  // "section.key" → value
   std::vector<std::pair<std::string, std::string>> set_overrides_;   // "section.key" → text
+  std::string json_config_;                                          // --config FILE.json
   std::vector<Config> used_;
 };
 

@@ -178,7 +178,8 @@ bool push_common_property(lua_State* L, const std::string& key) {
 // ---- vocoder -------------------------------------------------------------------------------------
 
 int vocoder_vocode(lua_State* L) {
-  Vocoder& voc = check_component<Vocoder>(L, 1);
+  const auto& component = check_object<Component<Vocoder>>(L, 1);
+  Vocoder& voc = *component.object;
   const LuaTensor& mel = check_tensor(L, 2);
   OptionTable opts(L, 3, "vocode");
   VocodeOptions o;
@@ -187,6 +188,8 @@ int vocoder_vocode(lua_State* L) {
   if (mel.tensor.dim() != 2)
     throw UserError("vocode: expected a mel of shape [num_mels, frames], got a " +
                     std::to_string(mel.tensor.dim()) + "-D tensor");
+  // A mel from a synthesizer or vc.mel carries its settings: refuse a vocoder trained on other mels.
+  if (mel.mel) check_mel_compatible(*mel.mel, voc.expected_mel(), "this mel", "vocoder " + component.name);
   Mel m;
   m.data = mel.tensor.to(at::kFloat);
   m.settings = mel.mel.value_or(MelSettings{});

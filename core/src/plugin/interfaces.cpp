@@ -1,4 +1,4 @@
-// Out-of-line destructors of the plugin interfaces: their vtables and typeinfo live in core.
+// Out-of-line destructors and defaults of the plugin interfaces: vtables and typeinfo live in core.
 #include "voxclone/interfaces.h"
 
 #include <ATen/ATen.h>
@@ -16,6 +16,7 @@ at::Tensor SpeakerEncoder::embed_batch(const std::vector<Waveform>& wavs, bool p
 
 Synthesizer::~Synthesizer() = default;
 Vocoder::~Vocoder() = default;
+MelSettings Vocoder::expected_mel() const { return MelSettings{}; }
 TextFrontend::~TextFrontend() = default;
 Dataset::~Dataset() = default;
 Stage::~Stage() = default;

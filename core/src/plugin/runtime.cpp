@@ -166,6 +166,12 @@ void Runtime::load_plugins(const std::vector<std::string>& extra_dirs) {
   };
   for (const auto& [k, v] : file_overrides_) check(split_section(k, "--config key").first, "--config [" + k + "]");
   for (const auto& [k, v] : set_overrides_) check(split_section(k, "--set").first, "--set " + k);
+  if (!json_config_.empty()) {
+    bool taken = false;
+    for (const auto& f : registry_.list()) taken = taken || f.defaults.has("config_json");
+    if (!taken)
+      throw UserError("--config " + json_config_ + ": no loaded plugin reads a JSON config (TOML expected)");
+  }
 }
 
 void Runtime::set_device(const std::string& device) {
@@ -184,6 +190,11 @@ void Runtime::set_device(const std::string& device) {
 }
 
 void Runtime::add_config_file(const std::string& path) {
+  if (path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0) {
+    if (!fs::is_regular_file(path)) throw UserError("--config " + path + ": file not found");
+    json_config_ = path;
+    return;
+  }
   Config all = Config::from_toml_file(path);
   for (const auto& key : all.keys()) {
     split_section(key, "--config " + path + " key");  // every key must sit in a [section]
@@ -202,6 +213,7 @@ void Runtime::add_override(const std::string& assignment) {
 Config Runtime::resolve_config(Kind kind, const std::string& name, const Overrides& recipe) const {
   Config c = registry_.defaults(kind, name);
   auto applies = [&](const std::string& section) { return section == name || section == kind_name(kind); };
+  if (!json_config_.empty() && c.has("config_json")) c.set("config_json", json_config_);
   for (const auto& [k, v] : file_overrides_) {
     auto [section, key] = split_section(k, "--config key");
     if (applies(section)) c.set(key, v);

@@ -41,6 +41,7 @@ class GriffinLimVocoder : public Vocoder {
       throw UserError("griffinlim takes no checkpoint (got " + args.checkpoint + "): it is training-free");
   }
   int sample_rate() const override { return s_.sample_rate; }
+  MelSettings expected_mel() const override { return s_; }
   Waveform vocode(const Mel& mel, const VocodeOptions& options) override {
     if (!mel.data.defined() || mel.data.dim() != 2 || mel.data.size(0) != s_.num_mels)
       throw UserError("griffinlim: expected a mel of " + std::to_string(s_.num_mels) + " × frames");
