@@ -4,6 +4,7 @@
 #include <torch/csrc/jit/serialization/pickle.h>
 #include <torch/torch.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 
@@ -65,7 +66,8 @@ double max_abs_diff(const at::Tensor& a, const at::Tensor& b) {
 }
 
 std::string scratch_dir(const std::string& name) {
-  fs::path p = fs::path(VOXCLONE_BUILD_DIR) / "test-scratch" / name;
+  // One folder per process: ctest runs test cases of one binary in parallel, and two cases may use one name.
+  fs::path p = fs::path(VOXCLONE_BUILD_DIR) / "test-scratch" / (name + "-" + std::to_string(::getpid()));
   fs::remove_all(p);
   fs::create_directories(p);
   return p.string();

@@ -25,7 +25,7 @@ std::map<std::string, at::Tensor> load_pt_dict(const std::string& path);
 /// Max |a - b| over all elements (both converted to float64).
 double max_abs_diff(const at::Tensor& a, const at::Tensor& b);
 
-/// A fresh empty directory under the build tree's test scratch folder.
+/// A fresh empty directory under the build tree's test scratch folder, unique to this process.
 std::string scratch_dir(const std::string& name);
 
 /// Runs a shell command; returns its exit status (-1 if it did not exit normally). stdout and stderr
