@@ -9,6 +9,7 @@
 #include "voxclone/files.h"
 #include "voxclone/log.h"
 #include "voxclone/npy.h"
+#include "voxclone/plot.h"
 
 namespace voxclone::cli {
 namespace {
@@ -43,6 +44,32 @@ ModelsConfig choose_models(const CloneArgs& a, const ModelsConfig* from_settings
   return m;
 }
 
+// The attention of each piece: a heat map (text along the vertical axis, decoder steps along the horizontal,
+// one panel per piece) or the raw matrices one after another along the decoder axis.
+void write_alignment(const std::string& path, const CloneResult& r) {
+  std::vector<at::Tensor> parts;
+  for (const auto& al : r.alignments)
+    if (al.defined()) parts.push_back(al.to(at::kFloat).cpu().contiguous());
+  if (parts.empty()) {
+    spdlog::warn("the synthesizer gives no attention; {} not written", path);
+    return;
+  }
+  if (std::filesystem::path(path).extension() == ".png") {
+    std::vector<PlotMatrix> panels;
+    for (const auto& p : parts) {
+      at::Tensor t = p.t().contiguous();
+      panels.push_back({t.size(0), t.size(1), std::vector<float>(t.data_ptr<float>(), t.data_ptr<float>() + t.numel())});
+    }
+    write_heatmap_png(path, panels, 3, 0.0f, 1.0f, "voxclone clone attention (text ↑, decoder steps →)");
+  } else {
+    int64_t width = 0;
+    for (const auto& p : parts) width = std::max(width, p.size(1));
+    for (auto& p : parts) p = at::constant_pad_nd(p, {0, width - p.size(1)});
+    write_npy(path, at::cat(parts, 0));
+  }
+  spdlog::info("wrote {} (attention of the kept take)", path);
+}
+
 void run_clone(CloneArgs& a) {
   prepare_runtime();
   CloneRequest req;
@@ -72,8 +99,9 @@ void run_clone(CloneArgs& a) {
   if (given(a, "--max-steps") || a.settings_from.empty()) req.max_steps = o.max_steps;
   if (given(a, "--no-preprocess") || a.settings_from.empty()) req.preprocess_voices = o.preprocess_voices;
   if (std::filesystem::path(a.out).extension() != ".wav") throw UserError("--out must name a .wav file: " + a.out);
-  if (!a.alignment.empty() && std::filesystem::path(a.alignment).extension() != ".npy")
-    throw UserError("--alignment must name a .npy file: " + a.alignment);
+  std::string alignment_ext = std::filesystem::path(a.alignment).extension().string();
+  if (!a.alignment.empty() && alignment_ext != ".npy" && alignment_ext != ".png")
+    throw UserError("--alignment must name a .png or .npy file: " + a.alignment);
 
   // Cheap checks before any model is loaded.
   for (const auto& v : req.voices) {
@@ -84,19 +112,7 @@ void run_clone(CloneArgs& a) {
   Cloner cloner(choose_models(a, previous.get()), a.no_cache ? "" : EmbeddingCache::default_dir());
   CloneResult r = cloner.clone(req);
   write_clone_wav(a.out, r);
-  if (!a.alignment.empty()) {
-    std::vector<at::Tensor> parts;
-    for (const auto& al : r.alignments)
-      if (al.defined()) parts.push_back(al.to(at::kFloat).cpu());
-    if (!parts.empty()) {
-      // Pieces one after another along the decoder axis, each padded to the longest text.
-      int64_t width = 0;
-      for (const auto& p : parts) width = std::max(width, p.size(1));
-      for (auto& p : parts) p = at::constant_pad_nd(p, {0, width - p.size(1)});
-      write_npy(a.alignment, at::cat(parts, 0));
-      spdlog::info("wrote {} (attention: decoder steps × text length)", a.alignment);
-    }
-  }
+  if (!a.alignment.empty()) write_alignment(a.alignment, r);
   spdlog::info("wrote {} ({:.2f} s, {} piece{}, take {}/{} with similarity {:.3f}, {:.1f} LUFS, seed {})", a.out,
                r.wav.seconds(), r.pieces.size(), r.pieces.size() == 1 ? "" : "s", r.chosen + 1,
                r.similarities.size(), r.similarities[size_t(r.chosen)], r.loudness.result_lufs, r.seed);
@@ -127,7 +143,7 @@ void setup_clone(CLI::App& app) {
   sub->add_flag("--no-preprocess{false}", a.request.preprocess_voices,
                 "Use the reference audio as is (no trimming or volume normalisation before embedding)");
   sub->add_flag("--no-cache", a.no_cache, "Do not read or write the embedding cache");
-  sub->add_option("--alignment", a.alignment, "Also write the attention of the kept take as .npy");
+  sub->add_option("--alignment", a.alignment, "Also write the attention of the kept take: a .png heat map or a .npy array");
   sub->callback([] { run_clone(a); });
 }
 

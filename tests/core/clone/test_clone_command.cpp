@@ -83,11 +83,15 @@ TEST_CASE("clone writes a WAV with its settings, and --settings-from reproduces 
   CHECK(info_out.code == 0);
   CHECK(info_out.out.find("\"text\": \"Hello there. How are you?\"") != std::string::npos);
 
-  Result again = run(dir, "--settings-from a.wav --out b.wav" SMALL_MODELS);
+  Result again = run(dir, "--settings-from a.wav --out b.wav --alignment b.png" SMALL_MODELS);
   INFO(again.out);
   REQUIRE(again.code == 0);
   CHECK(voxclone::read_audio(dir + "/b.wav").samples == w.samples);
   CHECK(cache_entries(dir) == 1);  // the voice came from the cache
+  std::ifstream png(dir + "/b.png", std::ios::binary);
+  char magic[8] = {};
+  png.read(magic, 8);
+  CHECK(std::string(magic + 1, 3) == "PNG");
 
   Result other_seed =
       run(dir, "--settings-from a.wav --out c.wav --seed 5 --text 'Something else entirely.'" SMALL_MODELS);
