@@ -91,6 +91,17 @@ int fs_write_text(lua_State* L) {
 }
 
 // A file or an empty directory; returns whether something was removed.
+// Copies a file atomically (a checkpoint published while another process may be reading the old one).
+int fs_copy(lua_State* L) {
+  std::string from = check_path(L, 1), to = check_path(L, 2);
+  AtomicFile out(to);
+  std::error_code ec;
+  std::filesystem::copy_file(from, out.temp_path(), std::filesystem::copy_options::overwrite_existing, ec);
+  if (ec) throw UserError("cannot copy " + from + " to " + to + ": " + ec.message());
+  out.commit();
+  return push_string(L, to);
+}
+
 int fs_remove(lua_State* L) {
   std::string p = check_path(L, 1);
   std::error_code ec;
@@ -106,7 +117,8 @@ const luaL_Reg kFunctions[] = {
     {"join", protect<fs_join>},           {"basename", protect<fs_basename>},
     {"dirname", protect<fs_dirname>},     {"stem", protect<fs_stem>},
     {"read_text", protect<fs_read_text>}, {"write_text", protect<fs_write_text>},
-    {"remove", protect<fs_remove>},       {nullptr, nullptr},
+    {"remove", protect<fs_remove>},       {"copy", protect<fs_copy>},
+    {nullptr, nullptr},
 };
 
 }  // namespace

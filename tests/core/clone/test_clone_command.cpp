@@ -11,6 +11,7 @@
 #include "fixtures.h"
 #include "voxclone/audio.h"
 #include "voxclone/clone.h"
+#include "voxclone/files.h"
 #include "voxclone/loudness.h"
 
 namespace fs = std::filesystem;
@@ -159,4 +160,63 @@ TEST_CASE("recipes clone through vc.cloner and get the same WAV as the command",
   code = vctest::run_command("cd " + dir + " && " + vctest::voxclone_binary() + globals + " run bad.lua", &out);
   CHECK(code == 2);
   CHECK(out.find("sead") != std::string::npos);
+}
+
+TEST_CASE("batch_clone clones each row, reports bad rows, and skips finished rows when run again", "[clone][recipes]") {
+  std::string dir = vctest::scratch_dir("batch_clone");
+  std::string v = voice();
+  fs::create_directories(dir + "/voices");
+  fs::copy_file(v, dir + "/voices/anna.wav", fs::copy_options::overwrite_existing);
+  std::ofstream(dir + "/voices/broken.wav") << "not audio";
+  std::ofstream(dir + "/jobs.csv") << "reference,text,output,seed\n"
+                                      "voices/anna.wav,\"Hello, \"\"world\"\".\",out/a.wav,3\n"
+                                      "voices/broken.wav,Hi.,out/b.wav,\n"
+                                      "voices/anna.wav,,out/c.wav,\n"
+                                      "voices/anna.wav,Fine.,out/d.wav,x\n"
+                                      "voices/anna.wav,Bye.,out/e.wav,\n";
+  std::string cmd = "cd " + dir + " && VOXCLONE_CACHE_DIR=" + dir + "/cache " + vctest::voxclone_binary() +
+                    " " SMALL_MODELS " run " VOXCLONE_SOURCE_DIR "/recipes/batch_clone.lua list=jobs.csv max_steps=60"
+                    " encoder=ge2e synthesizer=tacotron vocoder=griffinlim";
+  std::string out;
+  int code = vctest::run_command(cmd, &out);
+  INFO(out);
+  CHECK(code == 2);  // some rows failed
+  CHECK(fs::exists(dir + "/out/a.wav"));
+  CHECK(fs::exists(dir + "/out/e.wav"));
+  CHECK(!fs::exists(dir + "/out/b.wav"));
+  voxclone::CloneSettings a = voxclone::read_clone_settings(dir + "/out/a.wav");
+  CHECK(a.request.text == "Hello, \"world\".");
+  CHECK(a.request.seed == 3);
+  std::string report = voxclone::read_file(dir + "/jobs.csv.report.tsv");
+  CHECK(report.find("2\tdone\tout/a.wav") != std::string::npos);
+  CHECK(report.find("3\tfailed\tout/b.wav") != std::string::npos);
+  CHECK(report.find("4\tfailed\tout/c.wav\tthe text to speak is empty") != std::string::npos);
+  CHECK(report.find("5\tfailed\tout/d.wav\tseed 'x' is not an integer") != std::string::npos);
+  CHECK(report.find("6\tdone\tout/e.wav") != std::string::npos);
+
+  auto stamp = fs::last_write_time(dir + "/out/a.wav");
+  code = vctest::run_command(cmd, &out);
+  CHECK(code == 2);
+  report = voxclone::read_file(dir + "/jobs.csv.report.tsv");
+  CHECK(report.find("2\tskipped\tout/a.wav") != std::string::npos);
+  CHECK(fs::last_write_time(dir + "/out/a.wav") == stamp);
+}
+
+TEST_CASE("the clone recipe makes every voice say every text and keeps going past a bad voice", "[clone][recipes]") {
+  std::string dir = vctest::scratch_dir("clone_recipe");
+  fs::create_directories(dir + "/voices");
+  fs::copy_file(voice(), dir + "/voices/anna.wav", fs::copy_options::overwrite_existing);
+  std::ofstream(dir + "/voices/broken.wav") << "not audio";
+  std::ofstream(dir + "/texts.txt") << "First text.\n# a comment\n\nSecond text.\n";
+  std::string cmd = "cd " + dir + " && VOXCLONE_CACHE_DIR=" + dir + "/cache " + vctest::voxclone_binary() +
+                    " " SMALL_MODELS " run " VOXCLONE_SOURCE_DIR "/recipes/clone.lua voices_dir=voices texts=texts.txt"
+                    " out_dir=out max_steps=60 encoder=ge2e synthesizer=tacotron vocoder=griffinlim";
+  std::string out;
+  int code = vctest::run_command(cmd, &out);
+  INFO(out);
+  CHECK(code == 2);
+  CHECK(out.find("broken.wav") != std::string::npos);
+  CHECK(voxclone::read_clone_settings(dir + "/out/anna/001.wav").request.text == "First text.");
+  CHECK(voxclone::read_clone_settings(dir + "/out/anna/002.wav").request.text == "Second text.");
+  CHECK(voxclone::read_file(dir + "/out/texts.txt") == "001\tFirst text.\n002\tSecond text.\n");
 }

@@ -1,0 +1,113 @@
+-- The quick start: trains a tiny encoder, synthesizer and vocoder on the synthetic corpus (about 15 minutes
+-- on 2 cores), publishes them in models/quickstart/ (what models/default.toml names), then clones a held-out
+-- real voice. Re-running resumes: finished stages are skipped, interrupted training continues.
+--   voxclone run recipes/quickstart.lua
+--   voxclone run recipes/quickstart.lua minutes=30 text="Something else."
+local vc = require "voxclone"
+
+local here = vc.recipe_dir
+local root = vc.fs.join(here, "..")
+
+local a = vc.args {
+  description = "Trains tiny models on the synthetic corpus and clones a voice with them (the quick start)",
+  out_dir = { type = "path", default = "out/quickstart", help = "corpus, preprocessed data, training runs, clone" },
+  models_dir = { type = "path", default = vc.fs.join(root, "models", "quickstart"),
+                 help = "where the trained encoder.pt, synthesizer.pt, vocoder.pt go (models/default.toml names them)" },
+  voice = { type = "path", default = vc.fs.join(root, "samples", "211-122425-0000.flac"),
+            help = "reference voice to clone (a real LibriSpeech reader the models never heard)" },
+  text = { type = "string", default = "The father passed this box. Helen laughed at the small road.",
+           help = "what the clone says (words of the synthetic corpus suit the tiny models best)" },
+  minutes = { type = "number", default = 13, help = "training budget for the three models together (wall clock)" },
+  encoder_steps = { type = "int", default = 400, help = "GE2E steps at most" },
+  synthesizer_steps = { type = "int", default = 3000, help = "Tacotron steps at most" },
+  vocoder_steps = { type = "int", default = 3000, help = "HiFi-GAN steps at most" },
+  seed = { type = "int", default = 1, help = "training and cloning seed" },
+  force_restart = { type = "bool", default = false, help = "train every model from scratch" },
+}
+
+if a.minutes <= 0 then vc.fail("minutes must be positive", 2) end
+local work = a.out_dir
+local corpus = vc.fs.join(work, "corpus")
+local runs = vc.fs.join(work, "runs")
+vc.fs.mkdir(runs)
+local started = os.time()
+
+local function heading(text) vc.log.info("==== %s (%.1f min so far)", text, os.difftime(os.time(), started) / 60) end
+
+-- 1. The synthetic corpus (deterministic; made once).
+heading("synthetic corpus")
+if not vc.fs.exists(vc.fs.join(corpus, "README.txt")) then
+  local cmd = string.format("%q run %q out_dir=%q mandarin_speakers=0", vc.executable,
+                            vc.fs.join(here, "make_synthetic_corpus.lua"), corpus)
+  if not os.execute(cmd) then vc.fail("making the synthetic corpus failed: " .. cmd, 2) end
+end
+
+-- 2. Speaker encoder: GE2E, small (2 × 128 LSTM), on the 20 training speakers.
+heading("speaker encoder")
+local enc_data = vc.fs.join(work, "encoder_data")
+vc.stage("encoder_preprocess", { datasets_root = corpus, out_dir = enc_data, datasets = { "librispeech_clean" },
+                                 skip_existing = true })
+local enc = vc.stage("encoder_train", {
+  run_id = "encoder", clean_data_root = enc_data, models_dir = runs, speakers_per_batch = 16,
+  utterances_per_speaker = 6, model_hidden_size = 128, model_num_layers = 2, learning_rate = 2e-4,
+  max_steps = a.encoder_steps, max_minutes = a.minutes * 0.2, save_every = 100, umap_every = 100,
+  cache_utterances = true, force_restart = a.force_restart, seed = a.seed,
+})
+vc.log.info("encoder: steps %d → %d, loss %.3f → %.3f", enc.start_step, enc.end_step, enc.first_loss or 0,
+            enc.last_loss or 0)
+
+-- 3. Synthesizer data: mels of the training speakers, embeddings from the encoder just trained.
+heading("synthesizer data")
+local syn_dir = vc.fs.join(work, "synthesizer_data")
+vc.stage("synthesizer_preprocess_audio", { datasets_root = corpus, subfolders = { "train-clean-100" },
+                                           out_dir = syn_dir, skip_existing = true })
+vc.stage("synthesizer_preprocess_embeds", { checkpoint = enc.checkpoint, syn_dir = syn_dir })
+
+-- 4. Tacotron, small, with 4 frames per decoder step so attention forms within minutes.
+heading("synthesizer")
+local syn = vc.stage("synthesizer_train", {
+  syn_dir = syn_dir, run_dir = vc.fs.join(runs, "synthesizer"), force_restart = a.force_restart, seed = a.seed,
+  model_overrides = { "tts_embed_dims=128", "tts_encoder_dims=64", "tts_decoder_dims=64", "tts_postnet_dims=128",
+                      "tts_lstm_dims=256", "tts_num_highways=2", "tts_encoder_K=3", "tts_postnet_K=3" },
+  tts_schedule = { { 4, 2e-3, a.synthesizer_steps, 16 } }, max_steps = a.synthesizer_steps,
+  max_wall_seconds = a.minutes * 60 * 0.55, save_every = 200, tts_eval_interval = 200,
+})
+vc.log.info("synthesizer: steps %d → %d, loss %.3f → %.3f", syn.start_step, syn.end_step, syn.first_loss,
+            syn.last_loss)
+
+-- 5. HiFi-GAN, small, on the ground-truth mels.
+heading("vocoder")
+local voc = vc.stage("vocoder_train_hifigan", {
+  data = { syn_dir }, run_dir = vc.fs.join(runs, "vocoder"), force_restart = a.force_restart,
+  model_overrides = { "upsample_initial_channel=32", "resblock=\"2\"", "resblock_kernel_sizes=[3, 7]",
+                      "resblock_dilation_sizes=[[1, 3], [1, 3]]", "batch_size=8", "segment_size=4000" },
+  max_steps = a.vocoder_steps, max_wall_seconds = a.minutes * 60 * 0.25, save_every = 250, eval_every = 250,
+})
+
+-- 6. Publish the models where models/default.toml looks for them.
+heading("publishing the models")
+vc.fs.mkdir(a.models_dir)
+-- HiFi-GAN's run folder keeps MockingBird's g_XXXXXXXX.pt generator files: the newest is the model.
+local generators = vc.fs.list(voc.run_dir, "g_*.pt")
+if #generators == 0 then vc.fail("no generator checkpoint in " .. voc.run_dir, 2) end
+local published = {
+  encoder = vc.fs.copy(enc.checkpoint, vc.fs.join(a.models_dir, "encoder.pt")),
+  synthesizer = vc.fs.copy(syn.checkpoint, vc.fs.join(a.models_dir, "synthesizer.pt")),
+  vocoder = vc.fs.copy(vc.fs.join(voc.run_dir, generators[#generators]), vc.fs.join(a.models_dir, "vocoder.pt")),
+}
+vc.fs.copy(vc.fs.join(voc.run_dir, "config.json"), vc.fs.join(a.models_dir, "config.json"))
+local models = vc.fs.write_text(vc.fs.join(work, "models.toml"), string.format(
+  '[encoder]\nname = "ge2e"\ncheckpoint = %q\n[synthesizer]\nname = "tacotron"\ncheckpoint = %q\n'
+  .. '[vocoder]\nname = "hifigan"\ncheckpoint = %q\n', published.encoder, published.synthesizer, published.vocoder))
+
+-- 7. Clone the held-out voice.
+heading("cloning")
+local cloner = vc.cloner { models = models }
+local clone_dir = vc.fs.mkdir(vc.fs.join(work, "clone"))
+local r = cloner:clone { voices = { a.voice }, text = a.text, seed = a.seed, candidates = 3,
+                         out = vc.fs.join(clone_dir, "clone.wav"), alignment = vc.fs.join(clone_dir, "attention.png") }
+vc.log.info("==== done in %.1f min", os.difftime(os.time(), started) / 60)
+vc.log.info("cloned voice:   %s (%.2f s, similarity to the reference %.3f)", r.path, r.seconds, r.similarity)
+vc.log.info("attention plot: %s", r.alignment or "(none)")
+vc.log.info("models:         %s (voxclone clone --voice X --text Y --out Z now uses them)", a.models_dir)
+vc.log.info("training runs:  %s (logs, plots, samples)", runs)
