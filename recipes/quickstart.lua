@@ -21,11 +21,15 @@ local a = vc.args {
   encoder_steps = { type = "int", default = 400, help = "GE2E steps at most" },
   synthesizer_steps = { type = "int", default = 3000, help = "Tacotron steps at most" },
   vocoder_steps = { type = "int", default = 3000, help = "HiFi-GAN steps at most" },
+  speakers = { type = "int", default = 24, help = "synthetic English speakers (4 of them held out)" },
+  utterances = { type = "int", default = 12, help = "utterances per synthetic speaker" },
   seed = { type = "int", default = 1, help = "training and cloning seed" },
   force_restart = { type = "bool", default = false, help = "train every model from scratch" },
 }
 
 if a.minutes <= 0 then vc.fail("minutes must be positive", 2) end
+if a.speakers < 3 or a.utterances < 2 then vc.fail("need at least 3 speakers and 2 utterances each", 2) end
+local held_out = math.min(4, a.speakers // 5 + 1)
 local work = a.out_dir
 local corpus = vc.fs.join(work, "corpus")
 local runs = vc.fs.join(work, "runs")
@@ -37,19 +41,20 @@ local function heading(text) vc.log.info("==== %s (%.1f min so far)", text, os.d
 -- 1. The synthetic corpus (deterministic; made once).
 heading("synthetic corpus")
 if not vc.fs.exists(vc.fs.join(corpus, "README.txt")) then
-  local cmd = string.format("%q run %q out_dir=%q mandarin_speakers=0", vc.executable,
-                            vc.fs.join(here, "make_synthetic_corpus.lua"), corpus)
+  local cmd = string.format("%q run %q out_dir=%q english_speakers=%d utterances=%d test_speakers=%d "
+                            .. "mandarin_speakers=0", vc.executable, vc.fs.join(here, "make_synthetic_corpus.lua"),
+                            corpus, a.speakers, a.utterances, held_out)
   if not os.execute(cmd) then vc.fail("making the synthetic corpus failed: " .. cmd, 2) end
 end
 
--- 2. Speaker encoder: GE2E, small (2 × 128 LSTM), on the 20 training speakers.
+-- 2. Speaker encoder: GE2E, small (2 × 128 LSTM), on the training speakers.
 heading("speaker encoder")
 local enc_data = vc.fs.join(work, "encoder_data")
 vc.stage("encoder_preprocess", { datasets_root = corpus, out_dir = enc_data, datasets = { "librispeech_clean" },
                                  skip_existing = true })
 local enc = vc.stage("encoder_train", {
-  run_id = "encoder", clean_data_root = enc_data, models_dir = runs, speakers_per_batch = 16,
-  utterances_per_speaker = 6, model_hidden_size = 128, model_num_layers = 2, learning_rate = 2e-4,
+  run_id = "encoder", clean_data_root = enc_data, models_dir = runs,
+  speakers_per_batch = math.min(16, a.speakers - held_out), utterances_per_speaker = math.min(6, a.utterances), model_hidden_size = 128, model_num_layers = 2, learning_rate = 2e-4,
   max_steps = a.encoder_steps, max_minutes = a.minutes * 0.2, save_every = 100, umap_every = 100,
   cache_utterances = true, force_restart = a.force_restart, seed = a.seed,
 })
@@ -59,9 +64,10 @@ vc.log.info("encoder: steps %d → %d, loss %.3f → %.3f", enc.start_step, enc.
 -- 3. Synthesizer data: mels of the training speakers, embeddings from the encoder just trained.
 heading("synthesizer data")
 local syn_dir = vc.fs.join(work, "synthesizer_data")
-vc.stage("synthesizer_preprocess_audio", { datasets_root = corpus, subfolders = { "train-clean-100" },
-                                           out_dir = syn_dir, skip_existing = true })
+local syn_data = vc.stage("synthesizer_preprocess_audio", { datasets_root = corpus, subfolders = { "train-clean-100" },
+                                                            out_dir = syn_dir, skip_existing = true })
 vc.stage("synthesizer_preprocess_embeds", { checkpoint = enc.checkpoint, syn_dir = syn_dir })
+local _, utterances = vc.fs.read_text(syn_data.train_txt):gsub("\n", "")  -- all of them, kept ones included
 
 -- 4. Tacotron, small, with 4 frames per decoder step so attention forms within minutes.
 heading("synthesizer")
@@ -69,7 +75,7 @@ local syn = vc.stage("synthesizer_train", {
   syn_dir = syn_dir, run_dir = vc.fs.join(runs, "synthesizer"), force_restart = a.force_restart, seed = a.seed,
   model_overrides = { "tts_embed_dims=128", "tts_encoder_dims=64", "tts_decoder_dims=64", "tts_postnet_dims=128",
                       "tts_lstm_dims=256", "tts_num_highways=2", "tts_encoder_K=3", "tts_postnet_K=3" },
-  tts_schedule = { { 4, 2e-3, a.synthesizer_steps, 16 } }, max_steps = a.synthesizer_steps,
+  tts_schedule = { { 4, 2e-3, a.synthesizer_steps, math.min(16, utterances) } }, max_steps = a.synthesizer_steps,
   max_wall_seconds = a.minutes * 60 * 0.55, save_every = 200, tts_eval_interval = 200,
 })
 vc.log.info("synthesizer: steps %d → %d, loss %.3f → %.3f", syn.start_step, syn.end_step, syn.first_loss,
