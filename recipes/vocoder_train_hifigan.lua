@@ -18,7 +18,7 @@ local args = vc.args {
   model = { type = "list", default = "", help = "model overrides key=value, e.g. upsample_initial_channel=32" },
 }
 
-local result = vc.stage("hifigan_train", {
+local result = vc.stage("vocoder_train_hifigan", {
   checkpoint = args.checkpoint ~= "" and args.checkpoint or nil,
   data = args.data,
   validation = args.validation,
