@@ -203,3 +203,28 @@ TEST_CASE("aishell3 training variants: dry runs show MockingBird's settings, che
                            &out) == 2);
   CHECK(contains(out, "ground_truth=true"));
 }
+
+TEST_CASE("ljspeech/finetune_synthesizer: a dry run chains three stages over the ljspeech reader",
+          "[recipes][corpus][dry_run]") {
+  std::string out;
+  REQUIRE(
+      run_shipped_recipe("ljspeech/finetune_synthesizer.lua",
+                         {"audio_dir=/data/LJSpeech-1.1", "checkpoint=pretrained.pt", "encoder=encoder.pt",
+                          "hparams=max_mel_frames=600,tts_eval_interval=50,fmax=8000", "dry_run=true"},
+                         &out) == 0);
+  INFO(out);
+  auto at = [&](const std::string& s) { return out.find(s); };
+  REQUIRE(at("stage synthesizer_preprocess_audio\n") < at("stage synthesizer_preprocess_embeds\n"));
+  REQUIRE(at("stage synthesizer_preprocess_embeds\n") < at("stage synthesizer_train\n"));
+  CHECK(contains(out, "  reader = \"ljspeech\"\n"));
+  CHECK(contains(out, "  out_dir = \"saved_models/finetune_LJSpeech-1.1/SV2TTS/synthesizer\"\n"));
+  CHECK(contains(out, "  skip_existing = true\n"));
+  // Each hparam goes where it belongs: a preprocessing key to preprocessing, a training key to training,
+  // an audio setting to both.
+  CHECK(contains(out, "  model_overrides = [\"max_mel_frames=600\", \"fmax=8000\"]\n"));
+  CHECK(contains(out, "  model_overrides = [\"tts_eval_interval=50\", \"fmax=8000\"]\n"));
+  CHECK(contains(out, "  checkpoint = \"encoder.pt\"\n"));
+  CHECK(contains(out, "  checkpoint = \"pretrained.pt\"\n"));
+  CHECK(contains(out, "  extra_steps = 1000\n"));
+  CHECK(contains(out, "  run_dir = \"saved_models/finetune_LJSpeech-1.1\"\n"));
+}
