@@ -43,7 +43,7 @@ Overrides tiny(const std::string& syn_dir, const std::string& run_dir, int64_t m
 
 }  // namespace
 
-TEST_CASE("synthesizer_train: a tiny model's loss falls; RTVC-format checkpoint; resume; evaluation outputs") {
+TEST_CASE("synthesizer_train: a tiny model's loss falls, RTVC-format checkpoint, resume, evaluation outputs") {
   std::string train_txt = vctest::fixture_or_skip("rtvc/synthesizer/sv2tts/SV2TTS/synthesizer/train.txt");
   std::string syn_dir = fs::path(train_txt).parent_path().string();
   std::string run_dir = vctest::scratch_dir("tacotron_train");

@@ -82,7 +82,7 @@ TEST_CASE("vocoder:hifigan loads g_00000000.pt with config_json and matches infe
   CHECK(e.max_abs_value == 4.0);
 }
 
-TEST_CASE("A checkpoint without a config is refused with one clear line; a sibling config*.json is found") {
+TEST_CASE("A checkpoint without a config is refused with one clear line, a sibling config*.json is found") {
   auto& rt = runtime();
   std::string dir = vctest::scratch_dir("hifigan_sibling");
   fs::copy_file(vctest::fixture_or_skip(kDir + "g_00000000.pt"), dir + "/g_00000000.pt");
@@ -165,7 +165,7 @@ TEST_CASE("voxclone vocode: hifigan with --config FILE.json, a missing config, a
 }
 
 TEST_CASE(
-    "Recipes: vocode refuses a mel made for another vocoder; stage vocoder_train_hifigan runs and checks "
+    "Recipes: vocode refuses a mel made for another vocoder, stage vocoder_train_hifigan runs and checks "
     "options") {
   std::string dir = vctest::scratch_dir("hifigan_lua");
   std::string wav = vctest::fixture_or_skip("rtvc/encoder/input.wav");
