@@ -8,6 +8,7 @@
 #include "command.h"
 #include "voxclone/audio.h"
 #include "voxclone/checkpoint.h"
+#include "voxclone/clone.h"
 #include "voxclone/error.h"
 #include "voxclone/npy.h"
 
@@ -38,7 +39,13 @@ void print_audio(const std::string& path) {
   std::printf("file:     %s\nformat:   %s (%s)\nrate:     %d Hz\nchannels: %d\nframes:   %lld\nduration: %.3f s\n",
               path.c_str(), i.format.c_str(), i.subtype.c_str(), i.sample_rate, i.channels,
               (long long)i.frames, i.seconds);
-  for (const auto& [k, v] : i.metadata) std::printf("%-9s %s\n", (k + ":").c_str(), v.c_str());
+  for (const auto& [k, v] : i.metadata) {
+    std::string settings = k == "comment" ? describe_clone_metadata(v) : "";
+    if (settings.empty())
+      std::printf("%-9s %s\n", (k + ":").c_str(), v.c_str());
+    else
+      std::printf("clone settings (voxclone clone --settings-from %s reuses them):\n%s\n", path.c_str(), settings.c_str());
+  }
 }
 
 void run_info(const std::string& path) {

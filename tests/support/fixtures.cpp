@@ -85,6 +85,11 @@ int run_command(const std::string& cmd, std::string* out) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+void program_or_skip(const std::string& program, const std::string& package) {
+  if (run_command("command -v '" + program + "' >/dev/null") != 0)
+    skip(program + " is not installed (Debian package " + package + "; scripts/setup installs it)");
+}
+
 std::string python_with_torch_or_skip() {
   static std::string found = [] {
     std::vector<std::string> candidates;

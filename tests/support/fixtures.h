@@ -32,6 +32,9 @@ std::string scratch_dir(const std::string& name);
 /// together go to `out` when given.
 int run_command(const std::string& cmd, std::string* out = nullptr);
 
+/// Returns when `program` is on the PATH; otherwise skips the case (exit 77) saying which package to install.
+void program_or_skip(const std::string& program, const std::string& package);
+
 /// A python3 that imports torch ($VOXCLONE_PYTHON, python3, /usr/bin/python3), or skip the case (exit 77).
 std::string python_with_torch_or_skip();
 

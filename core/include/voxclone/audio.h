@@ -47,8 +47,10 @@ Waveform resample(const Waveform& wav, int target_rate);
 
 enum class SampleFormat { Pcm16, Float32 };
 
-/// Writes a WAV atomically (temporary file + rename). Metadata keys: title, artist, comment, software,
-/// date, album, copyright (libsndfile's string fields); others are refused with UserError.
+/// Writes a WAV atomically (temporary file + rename); a path ending in `.flac` (any case) writes FLAC
+/// instead, 16-bit only (Float32 is refused with UserError). Metadata keys: title, artist, comment,
+/// software, date, album, copyright, license, tracknumber, genre (libsndfile's string fields); others are
+/// refused with UserError. The same samples and metadata give the same bytes.
 void write_wav(const std::string& path, const Waveform& wav, SampleFormat format = SampleFormat::Pcm16,
                const std::map<std::string, std::string>& metadata = {});
 

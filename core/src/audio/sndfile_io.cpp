@@ -1,7 +1,8 @@
-// Audio file reading, header inspection and atomic WAV writing on top of libsndfile.
+// Audio file reading, header inspection and atomic WAV/FLAC writing on top of libsndfile.
 #include <sndfile.h>
 
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -255,6 +256,12 @@ void write_wav(const std::string& path, const Waveform& wav, SampleFormat format
   for (size_t i = 0; i < wav.samples.size(); ++i)
     if (!std::isfinite(wav.samples[i]))
       throw UserError(path + ": refusing to write a non-finite sample at index " + std::to_string(i));
+  // FLAC by name, as LibriSpeech-style corpora need it; the format stores integers only.
+  std::string ext = fs::path(path).extension().string();
+  for (char& c : ext) c = char(std::tolower(static_cast<unsigned char>(c)));
+  const bool flac = ext == ".flac";
+  if (flac && format != SampleFormat::Pcm16)
+    throw UserError(path + ": FLAC stores integer samples; write it as 16-bit PCM, not float");
 
   // A temporary name in the destination folder, so the final rename is atomic on the same filesystem
   // and a reader never sees a half-written file.
@@ -268,7 +275,10 @@ void write_wav(const std::string& path, const Waveform& wav, SampleFormat format
   SF_INFO info{};
   info.samplerate = wav.sample_rate;
   info.channels = 1;
-  info.format = SF_FORMAT_WAV | (format == SampleFormat::Pcm16 ? SF_FORMAT_PCM_16 : SF_FORMAT_FLOAT);
+  if (flac)
+    info.format = SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
+  else
+    info.format = SF_FORMAT_WAV | (format == SampleFormat::Pcm16 ? SF_FORMAT_PCM_16 : SF_FORMAT_FLOAT);
   SNDFILE* f = sf_open(tmp.c_str(), SFM_WRITE, &info);
   if (!f) throw UserError(path + ": cannot create (" + one_line(sf_strerror(nullptr)) + ")");
   auto abandon = [&](const std::string& why) {

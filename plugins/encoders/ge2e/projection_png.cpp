@@ -1,7 +1,5 @@
-// PCA projection and a small PNG scatter plot writer (libpng) for training visualisations.
+// PCA projection and a small PNG scatter plot of embeddings for training visualisations.
 #include "projection_png.h"
-
-#include <png.h>
 
 #include <algorithm>
 #include <cmath>
@@ -9,31 +7,9 @@
 #include <memory>
 
 #include "voxclone/error.h"
+#include "voxclone/plot.h"
 
 namespace voxclone::ge2e {
-
-namespace {
-
-// Only plain locals here: libpng reports errors by longjmp.
-bool write_rgb_png(FILE* f, const unsigned char* rgb, int size) {
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
-  if (png == nullptr) return false;
-  png_infop info = png_create_info_struct(png);
-  if (info == nullptr || setjmp(png_jmpbuf(png))) {
-    png_destroy_write_struct(&png, &info);
-    return false;
-  }
-  png_init_io(png, f);
-  png_set_IHDR(png, info, png_uint_32(size), png_uint_32(size), 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  png_write_info(png, info);
-  for (int y = 0; y < size; ++y) png_write_row(png, rgb + size_t(y) * size * 3);
-  png_write_end(png, nullptr);
-  png_destroy_write_struct(&png, &info);
-  return true;
-}
-
-}  // namespace
 
 std::vector<std::pair<double, double>> pca_2d(const std::vector<std::vector<float>>& points) {
   const size_t n = points.size(), d = n ? points[0].size() : 0;
@@ -82,7 +58,7 @@ std::vector<std::pair<double, double>> pca_2d(const std::vector<std::vector<floa
 void write_projection_png(const std::string& path, const std::vector<std::vector<float>>& points,
                           const std::vector<int>& labels, int size) {
   auto xy = pca_2d(points);
-  std::vector<unsigned char> rgb(size_t(size) * size * 3, 255);
+  std::vector<uint8_t> rgb(size_t(size) * size * 3, 255);
   double lo_x = 1e300, hi_x = -1e300, lo_y = 1e300, hi_y = -1e300;
   for (auto [x, y] : xy) {
     lo_x = std::min(lo_x, x), hi_x = std::max(hi_x, x), lo_y = std::min(lo_y, y), hi_y = std::max(hi_y, y);
@@ -102,15 +78,10 @@ void write_projection_png(const std::string& path, const std::vector<std::vector
       for (int dx = -radius; dx <= radius; ++dx) {
         int px = cx + dx, py = cy + dy;
         if (dx * dx + dy * dy > radius * radius || px < 0 || py < 0 || px >= size || py >= size) continue;
-        for (int k = 0; k < 3; ++k) rgb[(size_t(py) * size + px) * 3 + k] = (unsigned char)(col[k] * 220);
+        for (int k = 0; k < 3; ++k) rgb[(size_t(py) * size + px) * 3 + k] = uint8_t(col[k] * 220);
       }
   }
-  std::string tmp = path + ".tmp";
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(tmp.c_str(), "wb"), &std::fclose);
-  if (!f) throw UserError("cannot write " + tmp);
-  if (!write_rgb_png(f.get(), rgb.data(), size)) throw InternalError("libpng failed writing " + path);
-  f.reset();
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw UserError("cannot rename " + tmp + " to " + path);
+  write_rgb_png(path, rgb, size, size);
 }
 
 }  // namespace voxclone::ge2e

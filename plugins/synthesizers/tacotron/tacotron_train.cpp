@@ -9,7 +9,7 @@
 #include <random>
 #include <sstream>
 
-#include "png_plot.h"
+#include "voxclone/plot.h"
 #include "tacotron_model.h"
 #include "tacotron_stages.h"
 #include "voxclone/dsp.h"
@@ -140,9 +140,9 @@ std::vector<Session> parse_schedule(const Config& c) {
   return out;
 }
 
-Matrix to_matrix(const Tensor& t2d) {
+PlotMatrix to_matrix(const Tensor& t2d) {
   Tensor t = t2d.detach().to(torch::kCPU).to(torch::kFloat).contiguous();
-  Matrix m;
+  PlotMatrix m;
   m.rows = t.size(0);
   m.cols = t.size(1);
   m.data.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());

@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <type_traits>
 
 #include "voxclone/audio.h"
@@ -128,6 +130,41 @@ TEST_CASE("write_wav: float and PCM_16 round trips, metadata, atomic replace") {
   Waveform nan = w;
   nan.samples[5] = NAN;
   CHECK_THROWS_AS(write_wav(dir + "/nan.wav", nan), UserError);
+}
+
+TEST_CASE("write_wav: a .flac path writes 16-bit FLAC, the same bytes each time; float is refused") {
+  const std::string dir = vctest::scratch_dir("audio_write_flac");
+  Waveform w{{}, 16000};
+  for (int i = 0; i < 8000; ++i) w.samples.push_back(0.5f * std::sin(0.031f * float(i)) * float(i % 97) / 97.0f);
+
+  const std::string wav = dir + "/a.wav", flac = dir + "/a.flac", again = dir + "/b.FLAC";
+  write_wav(wav, w, SampleFormat::Pcm16);
+  write_wav(flac, w, SampleFormat::Pcm16, {{"title", "t"}});
+  write_wav(again, w, SampleFormat::Pcm16, {{"title", "t"}});
+  AudioInfo info = audio_info(flac);
+  CHECK(info.format == "FLAC");
+  CHECK(info.subtype == "PCM_16");
+  CHECK(info.sample_rate == 16000);
+  CHECK(info.metadata["title"] == "t");
+  CHECK(audio_info(again).format == "FLAC");
+  CHECK(audio_info(wav).format == "WAV");
+  // 16-bit: within one step of the input, as the PCM_16 WAV (libsndfile rounds the two a little differently).
+  Waveform from_flac = read_audio(flac);
+  REQUIRE(from_flac.samples.size() == w.samples.size());
+  CHECK(max_diff(from_flac.samples, w.samples) <= 1.0 / 32768 + 1e-7);
+  CHECK(max_diff(read_audio(wav).samples, w.samples) <= 1.0 / 32768 + 1e-7);
+  // Lossless: writing what was read gives back the same samples.
+  write_wav(dir + "/c.flac", from_flac, SampleFormat::Pcm16);
+  CHECK(max_diff(read_audio(dir + "/c.flac").samples, from_flac.samples) == 0.0);
+  auto bytes = [](const std::string& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  CHECK(bytes(flac) == bytes(again));
+
+  const std::string f32 = dir + "/float.flac";
+  REQUIRE_THROWS_WITH(write_wav(f32, w, SampleFormat::Float32), Catch::Contains(f32) && Catch::Contains("16-bit"));
+  CHECK_FALSE(fs::exists(f32));
 }
 
 TEST_CASE("read_audio: FLAC stereo mixdown is exact, OGG and MP3 decode to the same signal") {

@@ -1,0 +1,129 @@
+// `voxclone clone` end to end with untrained models (the pipeline, not the voice): a valid WAV with its
+// settings inside, reproducible from them, cached embeddings, and bad input → exit 2 with one line.
+#include <ATen/ATen.h>
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "fixtures.h"
+#include "voxclone/audio.h"
+#include "voxclone/clone.h"
+#include "voxclone/loudness.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int code;
+  std::string out;
+};
+
+// Untrained models, small so the test is quick: a seeded random encoder and synthesizer, and Griffin-Lim.
+#define SMALL_MODELS                                                                                      \
+  " --set ge2e.allow_random_init=true --set ge2e.model_hidden_size=64 --set tacotron.init_seed=7"        \
+  " --set tacotron.tts_inference_prenet_dropout=0 --set tacotron.tts_embed_dims=64"                      \
+  " --set tacotron.tts_encoder_dims=32 --set tacotron.tts_decoder_dims=32 --set tacotron.tts_lstm_dims=128" \
+  " --set tacotron.tts_postnet_dims=64"
+const char* kModels = " --encoder ge2e --synthesizer tacotron --vocoder griffinlim --max-steps 60" SMALL_MODELS;
+
+Result run(const std::string& dir, const std::string& args) {
+  Result r;
+  r.code = vctest::run_command("cd " + dir + " && VOXCLONE_CACHE_DIR=" + dir + "/cache " +
+                                   vctest::voxclone_binary() + " clone " + args,
+                               &r.out);
+  return r;
+}
+
+std::string voice() { return vctest::fixture_or_skip("rtvc/encoder/input.wav"); }
+
+size_t cache_entries(const std::string& dir) {
+  size_t n = 0;
+  if (fs::exists(dir + "/cache/embeddings"))
+    for (const auto& e : fs::recursive_directory_iterator(dir + "/cache/embeddings")) n += e.path().extension() == ".npy";
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("clone writes a WAV with its settings, and --settings-from reproduces it", "[clone][cli]") {
+  std::string dir = vctest::scratch_dir("clone_cli");
+  Result r = run(dir, "--voice " + voice() + " --text 'Hello there. How are you?' --out a.wav --candidates 2"
+                          " --alignment a.npy" + std::string(kModels));
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  voxclone::AudioInfo info = voxclone::audio_info(dir + "/a.wav");
+  CHECK(info.sample_rate == 16000);
+  CHECK(info.subtype == "PCM_16");
+  // Two pieces and a 0.3 s pause between them: at least the pause, at most 2 × 60 steps × r(2) × hop(200).
+  CHECK(info.seconds > 0.3);
+  CHECK(info.seconds < 0.3 + 2 * 60 * 2 * 200 / 16000.0 + 0.01);
+  voxclone::CloneSettings s = voxclone::read_clone_settings(dir + "/a.wav");
+  CHECK(s.request.text == "Hello there. How are you?");
+  CHECK(s.request.candidates == 2);
+  CHECK(s.request.max_steps == 60);
+  CHECK(s.models.synthesizer.name == "tacotron");
+  CHECK(s.models.vocoder.name == "griffinlim");
+  REQUIRE(s.request.voices.size() == 1);
+  CHECK(fs::equivalent(s.request.voices[0], voice()));
+  CHECK(fs::exists(dir + "/a.npy"));
+  // Loudness-normalised to the default -20 LUFS unless the -1 dBFS ceiling held it back.
+  voxclone::Waveform w = voxclone::read_audio(dir + "/a.wav");
+  double lufs = voxclone::integrated_loudness(w);
+  float peak = 0;
+  for (float v : w.samples) peak = std::max(peak, std::fabs(v));
+  CHECK((std::fabs(lufs + 20.0) < 0.2 || peak > 0.85f));
+  CHECK(cache_entries(dir) == 1);
+
+  Result info_out;
+  info_out.code = vctest::run_command(vctest::voxclone_binary() + " info " + dir + "/a.wav", &info_out.out);
+  CHECK(info_out.code == 0);
+  CHECK(info_out.out.find("\"text\": \"Hello there. How are you?\"") != std::string::npos);
+
+  Result again = run(dir, "--settings-from a.wav --out b.wav --alignment b.png" SMALL_MODELS);
+  INFO(again.out);
+  REQUIRE(again.code == 0);
+  CHECK(voxclone::read_audio(dir + "/b.wav").samples == w.samples);
+  CHECK(cache_entries(dir) == 1);  // the voice came from the cache
+  std::ifstream png(dir + "/b.png", std::ios::binary);
+  char magic[8] = {};
+  png.read(magic, 8);
+  CHECK(std::string(magic + 1, 3) == "PNG");
+
+  Result other_seed =
+      run(dir, "--settings-from a.wav --out c.wav --seed 5 --text 'Something else entirely.'" SMALL_MODELS);
+  REQUIRE(other_seed.code == 0);
+  voxclone::CloneSettings c = voxclone::read_clone_settings(dir + "/c.wav");
+  CHECK(c.request.seed == 5);
+  CHECK(c.request.text == "Something else entirely.");
+  CHECK(c.request.candidates == 2);
+}
+
+TEST_CASE("clone refuses bad input with exit 2 and one line", "[clone][cli]") {
+  std::string dir = vctest::scratch_dir("clone_bad");
+  std::ofstream(dir + "/notaudio.wav") << "text, not audio";
+  std::ofstream(dir + "/plain.wav");
+  auto expect = [&](const std::string& args, const std::string& needle) {
+    Result r = run(dir, args);
+    INFO("voxclone clone " << args << "\n" << r.out);
+    CHECK(r.code == 2);
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
+    CHECK(r.out.find(needle) != std::string::npos);
+  };
+  std::string v = voice();
+  expect("--voice missing.wav --text hi --out o.wav" + std::string(kModels), "missing.wav");
+  expect("--voice " + v + " --text '  ' --out o.wav" + std::string(kModels), "empty");
+  expect("--voice " + v + " --text hi --out o.mp3" + std::string(kModels), "o.mp3");
+  expect("--voice " + v + " --out o.wav" + std::string(kModels), "--text");
+  expect("--text hi --out o.wav" + std::string(kModels), "--voice");
+  expect("--voice " + v + " --text hi --out o.wav --candidates 0" + std::string(kModels), "candidates");
+  expect("--voice " + v + " --text hi --out o.wav --models nowhere.toml", "nowhere.toml");
+  expect("--voice notaudio.wav --text hi --out o.wav" + std::string(kModels), "notaudio.wav");
+  expect("--settings-from plain.wav --out o.wav" + std::string(kModels), "plain.wav");
+  expect("--voice " + v + " --text hi --out o.wav --encoder ge2e:nothere.pt --synthesizer tacotron --vocoder griffinlim",
+         "nothere.pt");
+  CHECK(!fs::exists(dir + "/o.wav"));
+}
