@@ -1,6 +1,4 @@
 // `voxclone clone`: reference voice(s) + text → a WAV in that voice, carrying how it was made.
-#include <ATen/ATen.h>
-
 #include <filesystem>
 
 #include "command.h"
@@ -8,8 +6,6 @@
 #include "voxclone/error.h"
 #include "voxclone/files.h"
 #include "voxclone/log.h"
-#include "voxclone/npy.h"
-#include "voxclone/plot.h"
 
 namespace voxclone::cli {
 namespace {
@@ -23,52 +19,6 @@ struct CloneArgs {
 };
 
 bool given(const CloneArgs& a, const std::string& option) { return a.app->count(option) > 0; }
-
-ModelsConfig choose_models(const CloneArgs& a, const ModelsConfig* from_settings) {
-  ModelsConfig m;
-  bool all_given = given(a, "--encoder") && given(a, "--synthesizer") && given(a, "--vocoder");
-  if (from_settings) {
-    m = *from_settings;
-  } else if (!a.models.empty()) {
-    m = load_models_config(a.models);
-  } else if (!all_given) {
-    std::string path = default_models_path();
-    if (path.empty())
-      throw UserError("no models file found ($VOXCLONE_MODELS, ~/.config/voxclone/models.toml, models/default.toml); "
-                      "pass --models FILE or --encoder, --synthesizer and --vocoder");
-    m = load_models_config(path);
-  }
-  if (given(a, "--encoder")) m.encoder = parse_model_spec(a.encoder);
-  if (given(a, "--synthesizer")) m.synthesizer = parse_model_spec(a.synthesizer);
-  if (given(a, "--vocoder")) m.vocoder = parse_model_spec(a.vocoder);
-  return m;
-}
-
-// The attention of each piece: a heat map (text along the vertical axis, decoder steps along the horizontal,
-// one panel per piece) or the raw matrices one after another along the decoder axis.
-void write_alignment(const std::string& path, const CloneResult& r) {
-  std::vector<at::Tensor> parts;
-  for (const auto& al : r.alignments)
-    if (al.defined()) parts.push_back(al.to(at::kFloat).cpu().contiguous());
-  if (parts.empty()) {
-    spdlog::warn("the synthesizer gives no attention; {} not written", path);
-    return;
-  }
-  if (std::filesystem::path(path).extension() == ".png") {
-    std::vector<PlotMatrix> panels;
-    for (const auto& p : parts) {
-      at::Tensor t = p.t().contiguous();
-      panels.push_back({t.size(0), t.size(1), std::vector<float>(t.data_ptr<float>(), t.data_ptr<float>() + t.numel())});
-    }
-    write_heatmap_png(path, panels, 3, 0.0f, 1.0f, "voxclone clone attention (text ↑, decoder steps →)");
-  } else {
-    int64_t width = 0;
-    for (const auto& p : parts) width = std::max(width, p.size(1));
-    for (auto& p : parts) p = at::constant_pad_nd(p, {0, width - p.size(1)});
-    write_npy(path, at::cat(parts, 0));
-  }
-  spdlog::info("wrote {} (attention of the kept take)", path);
-}
 
 void run_clone(CloneArgs& a) {
   prepare_runtime();
@@ -109,10 +59,16 @@ void run_clone(CloneArgs& a) {
     if (!std::filesystem::is_regular_file(v, ec)) throw UserError("--voice " + v + ": no such file");
   }
   check_clone_request(req);
-  Cloner cloner(choose_models(a, previous.get()), a.no_cache ? "" : EmbeddingCache::default_dir());
+  Cloner cloner(choose_models(previous.get(), a.models, a.encoder, a.synthesizer, a.vocoder),
+                a.no_cache ? "" : EmbeddingCache::default_dir());
   CloneResult r = cloner.clone(req);
   write_clone_wav(a.out, r);
-  if (!a.alignment.empty()) write_alignment(a.alignment, r);
+  if (!a.alignment.empty()) {
+    if (write_clone_alignment(a.alignment, r))
+      spdlog::info("wrote {} (attention of the kept take)", a.alignment);
+    else
+      spdlog::warn("the synthesizer gives no attention; {} not written", a.alignment);
+  }
   spdlog::info("wrote {} ({:.2f} s, {} piece{}, take {}/{} with similarity {:.3f}, {:.1f} LUFS, seed {})", a.out,
                r.wav.seconds(), r.pieces.size(), r.pieces.size() == 1 ? "" : "s", r.chosen + 1,
                r.similarities.size(), r.similarities[size_t(r.chosen)], r.loudness.result_lufs, r.seed);

@@ -55,6 +55,12 @@ ModelsConfig load_models_config(const std::string& path);
 /// models/default.toml. Empty if none exists.
 std::string default_models_path();
 
+/// The models of a clone: `base` (or, when null, `models_file`, or when that is empty too the default models
+/// file) with each non-empty spec ("name[:checkpoint]") replacing its role. With all three specs given no file
+/// is read. UserError when no models file can be found and a role is left open.
+ModelsConfig choose_models(const ModelsConfig* base, const std::string& models_file, const std::string& encoder,
+                           const std::string& synthesizer, const std::string& vocoder);
+
 /// The text split into sentences (after . ! ? … and their CJK forms, keeping the punctuation), or on
 /// `delimiter` when it is not empty. Pieces are trimmed; empty pieces are dropped.
 std::vector<std::string> split_text(const std::string& text, const std::string& delimiter = "");
@@ -123,6 +129,11 @@ class Cloner {
 
 /// Writes the result as 16-bit PCM WAV with its metadata JSON in the LIST/INFO comment (ICMT), atomically.
 void write_clone_wav(const std::string& path, const CloneResult& result);
+
+/// The attention of the kept take, one panel per piece: a heat map when `path` ends in .png (text along the
+/// vertical axis, decoder steps along the horizontal), else a .npy of the pieces one after another along the
+/// decoder axis. Returns false (and writes nothing) when the synthesizer gives no attention.
+bool write_clone_alignment(const std::string& path, const CloneResult& result);
 
 /// What a cloned WAV says about how it was made: the request and models, ready to be reused.
 struct CloneSettings {

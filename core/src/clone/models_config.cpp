@@ -57,6 +57,26 @@ ModelsConfig load_models_config(const std::string& path) {
   return m;
 }
 
+ModelsConfig choose_models(const ModelsConfig* base, const std::string& models_file, const std::string& encoder,
+                           const std::string& synthesizer, const std::string& vocoder) {
+  ModelsConfig m;
+  if (base) {
+    m = *base;
+  } else if (!models_file.empty()) {
+    m = load_models_config(models_file);
+  } else if (encoder.empty() || synthesizer.empty() || vocoder.empty()) {
+    std::string path = default_models_path();
+    if (path.empty())
+      throw UserError("no models file found ($VOXCLONE_MODELS, ~/.config/voxclone/models.toml, models/default.toml); "
+                      "name one (--models FILE) or give the encoder, synthesizer and vocoder");
+    m = load_models_config(path);
+  }
+  if (!encoder.empty()) m.encoder = parse_model_spec(encoder);
+  if (!synthesizer.empty()) m.synthesizer = parse_model_spec(synthesizer);
+  if (!vocoder.empty()) m.vocoder = parse_model_spec(vocoder);
+  return m;
+}
+
 std::string default_models_path() {
   std::vector<fs::path> candidates;
   if (const char* env = std::getenv("VOXCLONE_MODELS"); env && *env) return env;

@@ -12,11 +12,12 @@ extern const Library kLogLibrary;
 extern const Library kAudioLibrary;
 extern const Library kTensorLibrary;
 extern const Library kPluginLibrary;
+extern const Library kCloneLibrary;
 
 namespace {
 
 const Library* const kLibraries[] = {
-    &kArgsLibrary, &kFsLibrary, &kLogLibrary, &kAudioLibrary, &kTensorLibrary, &kPluginLibrary,
+    &kArgsLibrary, &kFsLibrary, &kLogLibrary, &kAudioLibrary, &kTensorLibrary, &kPluginLibrary, &kCloneLibrary,
 };
 
 // vc.fail(message[, level]): the recipe reports a user mistake itself (exit code 2, one line). `level` as
@@ -44,6 +45,11 @@ int open_module(lua_State* L) {
   std::string dir = std::filesystem::path(h.recipe_path).parent_path().string();
   lua_pushstring(L, dir.empty() ? "." : dir.c_str());
   lua_setfield(L, module, "recipe_dir");
+  // The running voxclone binary, so a recipe can start another recipe or command as a child process.
+  std::error_code ec;
+  std::string exe = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  lua_pushstring(L, ec ? "voxclone" : exe.c_str());
+  lua_setfield(L, module, "executable");
 
   for (const Library* lib : kLibraries) {
     if (lib->init != nullptr) {

@@ -107,7 +107,7 @@ Ge2eTrainTask::Ge2eTrainTask(std::vector<SpeakerFolder> speakers, const TrainSet
     spdlog::warn("only {} speakers for batches of {}: some speakers appear twice in a batch",
                  speakers_.size(), s.speakers_per_batch);
   torch::manual_seed(s.seed);
-  net_ = SpeakerEncoderNet(ModelOptions{});
+  net_ = SpeakerEncoderNet(s.model);
   net_->train();
   adam_ =
       std::make_unique<torch::optim::Adam>(net_->parameters(), torch::optim::AdamOptions(s.learning_rate));
@@ -223,6 +223,11 @@ class TrainStage : public Stage {
     s.utterances_per_speaker = c_.get_int("utterances_per_speaker");
     s.partial_frames = c_.get_int("partials_n_frames");
     s.learning_rate = c_.get_double("learning_rate");
+    s.model.hidden_size = c_.get_int("model_hidden_size");
+    s.model.embedding_size = c_.get_int("model_embedding_size");
+    s.model.num_layers = c_.get_int("model_num_layers");
+    if (s.model.hidden_size < 1 || s.model.embedding_size < 1 || s.model.num_layers < 1)
+      throw UserError("encoder_train: model_hidden_size, model_embedding_size and model_num_layers must be >= 1");
     s.vis_every = std::max<int64_t>(1, c_.get_int("vis_every"));
     s.cache = c_.get_bool("cache_utterances");
     s.seed = uint64_t(c_.get_int("seed"));

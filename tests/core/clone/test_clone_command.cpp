@@ -127,3 +127,36 @@ TEST_CASE("clone refuses bad input with exit 2 and one line", "[clone][cli]") {
          "nothere.pt");
   CHECK(!fs::exists(dir + "/o.wav"));
 }
+
+TEST_CASE("recipes clone through vc.cloner and get the same WAV as the command", "[clone][lua]") {
+  std::string dir = vctest::scratch_dir("clone_lua");
+  std::string v = voice();
+  {
+    std::ofstream recipe(dir + "/clone.lua");
+    recipe << "local vc = require 'voxclone'\n"
+              "local c = vc.cloner { encoder = 'ge2e', synthesizer = 'tacotron', vocoder = 'griffinlim' }\n"
+              "local r = c:clone { voices = { '" << v << "' }, text = 'Hello there. How are you?', out = 'lua.wav',"
+              " max_steps = 60, candidates = 2, alignment = 'lua.png' }\n"
+              "assert(r.path == 'lua.wav' and r.pieces == 2 and r.seconds > 0.3 and r.alignment == 'lua.png')\n"
+              "assert(r.take >= 1 and r.take <= 2 and r.audio.rate == c.sample_rate)\n"
+              "assert(c:embed { '" << v << "' }:size(1) == 256)\n";
+    std::ofstream bad(dir + "/bad.lua");
+    bad << "local vc = require 'voxclone'\n"
+           "local c = vc.cloner { encoder = 'ge2e', synthesizer = 'tacotron', vocoder = 'griffinlim' }\n"
+           "c:clone { voices = { '" << v << "' }, text = 'hi', sead = 3 }\n";
+  }
+  std::string globals = " " SMALL_MODELS;
+  std::string out;
+  int code = vctest::run_command("cd " + dir + " && VOXCLONE_CACHE_DIR=" + dir + "/cache " + vctest::voxclone_binary() +
+                                     globals + " run clone.lua",
+                                 &out);
+  INFO(out);
+  REQUIRE(code == 0);
+  Result cli = run(dir, "--voice " + v + " --text 'Hello there. How are you?' --out cli.wav --candidates 2" +
+                            std::string(kModels));
+  REQUIRE(cli.code == 0);
+  CHECK(voxclone::read_audio(dir + "/lua.wav").samples == voxclone::read_audio(dir + "/cli.wav").samples);
+  code = vctest::run_command("cd " + dir + " && " + vctest::voxclone_binary() + globals + " run bad.lua", &out);
+  CHECK(code == 2);
+  CHECK(out.find("sead") != std::string::npos);
+}
