@@ -41,11 +41,12 @@ TEST_CASE(
   REQUIRE(run_shipped_recipe("encoder_preprocess.lua",
                              {"datasets_root=" + root, "out_dir=" + dir + "/encoder_data", "no_trim=true"},
                              &log) == 0);
-  int code = run_shipped_recipe(
-      "encoder_train.lua",
-      {"run_id=enc", "clean_data_root=" + dir + "/encoder_data", "models_dir=" + dir, "speakers_per_batch=4",
-       "utterances_per_speaker=2", "max_steps=1", "umap_every=0", "backup_every=0", "threads=1"},
-      &log, {"--set", "ge2e.model_hidden_size=32"});
+  int code =
+      run_shipped_recipe("encoder_train.lua",
+                         {"run_id=enc", "clean_data_root=" + dir + "/encoder_data", "models_dir=" + dir,
+                          "speakers_per_batch=4", "utterances_per_speaker=2", "max_steps=1", "umap_every=0",
+                          "backup_every=0", "threads=1", "model_hidden_size=32"},
+                         &log);
   INFO(log);
   REQUIRE(code == 0);
   const std::string encoder = dir + "/enc/encoder.pt";
