@@ -1,20 +1,3 @@
--- recipes/encoder_preprocess.lua: corpora → SV2TTS/encoder mel files for GE2E training (RTVC encoder_preprocess.py).
-local vc = require "voxclone"
-
-local a = vc.args {
-  description = "Preprocesses speech corpora under DATASETS_ROOT into RTVC's SV2TTS/encoder layout: one folder per " ..
-    "speaker, one frames x 40 mel .npy per utterance, _sources.txt, and a Log_<dataset>.txt with the skipped files.",
-  datasets_root = {type = "path", required = true, help = "folder holding LibriSpeech/, VoxCeleb1/, VoxCeleb2/ ..."},
-  out_dir = {type = "string", default = "", help = "output folder (default: <datasets_root>/SV2TTS/encoder)"},
-  datasets = {type = "list", default = "librispeech_other,voxceleb1,voxceleb2",
-              help = "librispeech_other, librispeech_clean, librispeech, voxceleb1, voxceleb2, timit, vctk, ..."},
-  skip_existing = {type = "bool", default = false, help = "keep utterances already preprocessed"},
-  no_trim = {type = "bool", default = false, help = "do not trim long silences"},
-  workers = {type = "int", default = 2, help = "speakers processed in parallel"},
-}
-
-local r = vc.stage("encoder_preprocess", {
-  datasets_root = a.datasets_root, out_dir = a.out_dir, datasets = a.datasets,
-  skip_existing = a.skip_existing, no_trim = a.no_trim, workers = a.workers,
-})
-vc.log.info("%s: %d speakers, %d utterances written, %d skipped", r.out_dir, r.speakers, r.utterances, r.skipped)
+-- recipes/encoder_preprocess.lua: corpora → SV2TTS/encoder mels for GE2E training (RTVC encoder_preprocess.py).
+-- Arguments and steps: recipes/lib/stages/encoder_preprocess.lua (shared with the recipes/<corpus>/ variants).
+require("stage_recipe").main("encoder_preprocess")

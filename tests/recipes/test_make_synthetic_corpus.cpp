@@ -83,7 +83,7 @@ float peak(const std::vector<float>& x, double from, double to, int rate) {
 
 }  // namespace
 
-TEST_CASE("make_synthetic_corpus: same arguments, same bytes; readers list it clean; alignments are exact",
+TEST_CASE("make_synthetic_corpus: same arguments give the same bytes, readers list it clean, alignments are exact",
           "[recipes][synthetic]") {
   vctest::program_or_skip("espeak-ng", "espeak-ng");
   const std::string a = make_corpus("synthetic_a"), b = make_corpus("synthetic_b");

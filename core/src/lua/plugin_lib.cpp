@@ -156,6 +156,23 @@ int run_stage(lua_State* L) {
   return 1;
 }
 
+// vc.stage_config(name[, opts]) → table: the configuration vc.stage would create the stage with (defaults,
+// --config, these options, --set) without running it. Names and types are checked as vc.stage checks them, so
+// a recipe's dry run refuses what a real run would refuse at its start. `checkpoint` is left out.
+int stage_config(lua_State* L) {
+  std::string name = luaL_checkstring(L, 1);
+  std::string checkpoint;
+  Overrides overrides;
+  read_create_options(L, 2, "stage " + name, checkpoint, overrides);
+  Config config = Runtime::instance().resolve_config(Kind::Stage, name, overrides);
+  lua_createtable(L, 0, int(config.keys().size()));
+  for (const auto& key : config.keys()) {
+    push_config_value(L, config.get(key));
+    lua_setfield(L, -2, key.c_str());
+  }
+  return 1;
+}
+
 template <class T>
 int component_tostring(lua_State* L) {
   const auto& c = check_object<Component<T>>(L, 1);
@@ -428,6 +445,7 @@ const luaL_Reg kFunctions[] = {
     {"dataset", protect<create<Dataset>>},
     {"text", protect<create<TextFrontend>>},
     {"stage", protect<run_stage>},
+    {"stage_config", protect<stage_config>},
     {"plugins", protect<vc_plugins>},
     {"write_config", protect<vc_write_config>},
     {"device", protect<vc_device>},

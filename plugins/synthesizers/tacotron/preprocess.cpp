@@ -1,5 +1,6 @@
-// SV2TTS synthesizer preprocessing stages (RTVC synthesizer/preprocess.py): audio → mels/, audio/, train.txt;
-// then speaker embeddings of every utterance into embeds/ with any speaker encoder plugin.
+// SV2TTS synthesizer preprocessing stages (RTVC synthesizer/preprocess.py): audio → mels/, audio/, train.txt
+// (RTVC's LibriSpeech walk, or any dataset plugin's manifest); then speaker embeddings of every utterance
+// into embeds/ with any speaker encoder plugin.
 #include <ATen/ATen.h>
 
 #include <algorithm>
@@ -7,7 +8,9 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -16,6 +19,7 @@
 #include "tacotron_options.h"
 #include "tacotron_stages.h"
 #include "voxclone/audio.h"
+#include "voxclone/dataset.h"
 #include "voxclone/dsp.h"
 #include "voxclone/error.h"
 #include "voxclone/files.h"
@@ -206,12 +210,61 @@ std::vector<std::string> preprocess_speaker(const fs::path& speaker_dir, const P
   return rows;
 }
 
+/// A dataset plugin's utterance id as a file-name part (VoxCeleb ids hold '/').
+std::string file_part(std::string id) {
+  for (char& c : id)
+    if (c == '/' || c == '\\' || c == ' ' || c == '\t' || c == '|') c = '_';
+  return id;
+}
+
+/// The utterances of one speaker from a dataset plugin's manifest: the segment of each (subtitle cues), split
+/// on the silences of its word alignment when it has one (as the LibriSpeech walk does), else whole with its
+/// transcript. Utterances without text are skipped, as MockingBird's preprocessing skips them.
+std::vector<std::string> preprocess_listed(const std::vector<const Utterance*>& utterances,
+                                           const PreprocessSettings& p) {
+  std::vector<std::string> rows;
+  std::string loaded_path;  // cues of one long recording come in a row: decode it once
+  std::vector<float> loaded;
+  for (const Utterance* u : utterances) {
+    if (strip(u->text).empty()) continue;
+    if (u->audio != loaded_path) {
+      loaded = read_audio(u->audio, p.mel.sample_rate).samples;
+      loaded_path = u->audio;
+    }
+    auto rate = double(p.mel.sample_rate);
+    auto a = std::min(loaded.size(), size_t(std::max(0.0, u->start * rate)));
+    size_t b = u->end > 0 ? std::min(loaded.size(), size_t(u->end * rate)) : loaded.size();
+    std::vector<float> wav(loaded.begin() + long(a), loaded.begin() + long(std::max(a, b)));
+    if (p.rescale) rescale_peak(wav, float(p.rescaling_max));
+    std::string base = file_part(u->id);
+    if (!p.no_alignments && !u->alignment.empty()) {
+      std::vector<std::string> words;
+      std::vector<double> ends;
+      for (const auto& w : u->alignment) {
+        words.push_back(w.word);
+        ends.push_back(w.end - u->start);
+      }
+      auto pieces = split_on_silences(wav, words, ends, p);
+      for (size_t i = 0; i < pieces.size(); ++i) {
+        char name[32];
+        std::snprintf(name, sizeof name, "_%02zu", i);
+        if (auto r = process_utterance(std::move(pieces[i].first), pieces[i].second, base + name, p))
+          rows.push_back(std::move(*r));
+      }
+    } else if (auto r = process_utterance(std::move(wav), strip(u->text), base + "_00", p)) {
+      rows.push_back(std::move(*r));
+    }
+  }
+  return rows;
+}
+
 class PreprocessAudioStage : public Stage {
  public:
   explicit PreprocessAudioStage(const CreateArgs& a) : cfg_(a.config) {}
   Config run() override {
     PreprocessSettings p;
-    Config model_cfg = Runtime::instance().resolve_config(Kind::Synthesizer, "tacotron");
+    Config model_cfg =
+        Runtime::instance().resolve_config(Kind::Synthesizer, "tacotron", apply_model_overrides(cfg_));
     p.mel = mel_settings_from(model_cfg);
     p.rescale = cfg_.get_bool("rescale");
     p.rescaling_max = cfg_.get_double("rescaling_max");
@@ -225,28 +278,59 @@ class PreprocessAudioStage : public Stage {
     std::string root = cfg_.get_string("datasets_root"), out = cfg_.get_string("out_dir");
     if (root.empty() || out.empty()) throw UserError("synthesizer_preprocess_audio: datasets_root and out_dir are required");
     p.out_dir = out;
-    fs::path dataset_root = fs::path(root) / cfg_.get_string("dataset");
-    std::vector<fs::path> speakers;
-    for (const auto& v : std::get<ConfigValue::Array>(cfg_.get("subfolders").v)) {
-      fs::path d = dataset_root / strip(std::get<std::string>(v.v));
-      if (!fs::is_directory(d)) throw UserError("synthesizer_preprocess_audio: no folder " + d.string());
-      for (const auto& s : sorted_entries(d, true)) speakers.push_back(s);
+    std::vector<std::string> subfolders;
+    for (const auto& v : std::get<ConfigValue::Array>(cfg_.get("subfolders").v))
+      subfolders.push_back(strip(std::get<std::string>(v.v)));
+
+    // One job per speaker: a folder of RTVC's walk, or the utterances a dataset plugin lists for the speaker.
+    std::vector<std::string> job_names;
+    std::vector<std::function<std::vector<std::string>()>> jobs;
+    DatasetListing listing;  // both outlive the jobs that point into them
+    std::map<std::string, std::vector<const Utterance*>> by_speaker;
+    const std::string reader = cfg_.get_string("reader");
+    if (reader.empty()) {
+      fs::path dataset_root = fs::path(root) / cfg_.get_string("dataset");
+      for (const auto& sub : subfolders) {
+        fs::path d = dataset_root / sub;
+        if (!fs::is_directory(d)) throw UserError("synthesizer_preprocess_audio: no folder " + d.string());
+        for (const auto& s : sorted_entries(d, true)) {
+          job_names.push_back(s.string());
+          jobs.emplace_back([s, &p] { return preprocess_speaker(s, p); });
+        }
+      }
+    } else {
+      listing = Runtime::instance().create<Dataset>(reader)->list(root, subfolders);
+      for (const auto& problem : listing.problems) spdlog::warn("{}: {}", reader, problem_text(problem));
+      for (const auto& u : listing.utterances) by_speaker[u.speaker].push_back(&u);
+      size_t without_text = 0;
+      for (auto& [speaker, list] : by_speaker) {
+        std::stable_sort(list.begin(), list.end(),
+                         [](const Utterance* a, const Utterance* b) { return a->audio < b->audio; });
+        for (const Utterance* u : list) without_text += strip(u->text).empty() ? 1 : 0;
+        job_names.push_back(reader + " speaker " + speaker);
+        jobs.emplace_back([&list = list, &p] { return preprocess_listed(list, p); });
+      }
+      spdlog::info("synthesizer_preprocess_audio: {} lists {} utterances of {} speakers{}", reader,
+                   listing.utterances.size(), by_speaker.size(),
+                   without_text ? " (" + std::to_string(without_text) + " without text, skipped)" : "");
+      if (listing.utterances.empty())
+        throw UserError("synthesizer_preprocess_audio: " + reader + " lists no utterances under " + root);
     }
     fs::create_directories(p.out_dir / "mels");
     fs::create_directories(p.out_dir / "audio");
 
-    std::vector<std::vector<std::string>> rows(speakers.size());
+    std::vector<std::vector<std::string>> rows(jobs.size());
     std::atomic<size_t> next{0};
     std::mutex err_mutex;
     std::string error;
-    Progress progress("speakers", int64_t(speakers.size()), "spk");
+    Progress progress("speakers", int64_t(jobs.size()), "spk");
     auto worker = [&] {
-      for (size_t i; (i = next++) < speakers.size();) {
+      for (size_t i; (i = next++) < jobs.size();) {
         try {
-          rows[i] = preprocess_speaker(speakers[i], p);
+          rows[i] = jobs[i]();
         } catch (const std::exception& e) {
           std::lock_guard<std::mutex> lock(err_mutex);
-          if (error.empty()) error = speakers[i].string() + ": " + e.what();
+          if (error.empty()) error = job_names[i] + ": " + e.what();
         }
         std::lock_guard<std::mutex> lock(err_mutex);
         progress.advance();

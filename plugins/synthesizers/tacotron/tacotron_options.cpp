@@ -1,6 +1,8 @@
 // Reading Tacotron hyper-parameters and mel settings from the plugin's configuration.
 #include "tacotron_options.h"
 
+#include <variant>
+
 #include "voxclone/error.h"
 
 namespace voxclone::tacotron {
@@ -53,6 +55,27 @@ MelSettings mel_settings_from(const Config& c) {
   if (s.num_mels < 1 || s.n_fft < 16 || s.hop_size < 1 || s.win_size < 1 || s.win_size > s.n_fft)
     throw UserError("tacotron: bad audio settings (num_mels, n_fft, hop_size, win_size)");
   return s;
+}
+
+Overrides apply_model_overrides(Config& stage) {
+  const std::string what = stage.name() + ".model_overrides";
+  Config model = Runtime::instance().resolve_config(Kind::Synthesizer, "tacotron");
+  Overrides out;
+  for (const auto& v : std::get<ConfigValue::Array>(stage.get("model_overrides").v)) {
+    const auto* s = std::get_if<std::string>(&v.v);
+    auto eq = s ? s->find('=') : std::string::npos;
+    if (eq == std::string::npos || eq == 0) throw UserError(what + ": expected \"key=value\" strings");
+    std::string key = s->substr(0, eq), value = s->substr(eq + 1);
+    if (key != "model_overrides" && stage.has(key)) {
+      stage.set_from_string(key, value);
+    } else if (model.has(key)) {
+      model.set_from_string(key, value);  // parsed and type-checked against the model's key
+      out.emplace_back(key, model.get(key));
+    } else {
+      throw UserError(what + ": '" + key + "' is a key of neither [" + stage.name() + "] nor [tacotron]");
+    }
+  }
+  return out;
 }
 
 }  // namespace voxclone::tacotron

@@ -6,6 +6,7 @@
 
 #include "voxclone/config.h"
 #include "voxclone/mel.h"
+#include "voxclone/runtime.h"
 
 namespace voxclone::tacotron {
 
@@ -33,5 +34,11 @@ struct TacotronOptions {
 TacotronOptions options_from_config(const Config& c, int64_t symbols);
 /// The audio settings of a [tacotron] configuration (RTVC hparams names).
 MelSettings mel_settings_from(const Config& c);
+
+/// RTVC's --hparams for the Tacotron stages, whose hparams.py keys voxclone keeps in two tables: each
+/// "key=value" of the stage's `model_overrides` list sets that key of the stage's own table when it has one
+/// (tts_eval_interval, utterance_min_duration, ...), else of the [tacotron] model configuration, returned as
+/// overrides for resolve_config. UserError for a malformed entry or a key of neither table.
+Overrides apply_model_overrides(Config& stage);
 
 }  // namespace voxclone::tacotron

@@ -175,17 +175,10 @@ namespace {
 
 class TacotronTrainTask : public TrainTask {
  public:
-  TacotronTrainTask(const Config& stage, const std::string& init_checkpoint) : stage_(stage) {
+  /// `model_over`: the [tacotron] part of the stage's model_overrides (apply_model_overrides).
+  TacotronTrainTask(const Config& stage, const Overrides& model_over, const std::string& init_checkpoint)
+      : stage_(stage) {
     auto& rt = Runtime::instance();
-    Overrides model_over;
-    for (const auto& v : std::get<ConfigValue::Array>(stage.get("model_overrides").v)) {
-      const auto* s = std::get_if<std::string>(&v.v);
-      auto eq = s ? s->find('=') : std::string::npos;
-      if (eq == std::string::npos) throw UserError("model_overrides: expected \"key=value\" strings");
-      Config probe = rt.resolve_config(Kind::Synthesizer, "tacotron");
-      probe.set_from_string(s->substr(0, eq), s->substr(eq + 1));
-      model_over.emplace_back(s->substr(0, eq), probe.get(s->substr(0, eq)));
-    }
     model_cfg_ = rt.resolve_config(Kind::Synthesizer, "tacotron", model_over);
     text_ = rt.create<TextFrontend>(model_cfg_.get_string("text"));
     settings_ = mel_settings_from(model_cfg_);
@@ -331,6 +324,16 @@ class TacotronTrainTask : public TrainTask {
   double last_loss_ = 0;
 };
 
+/// The step a Tacotron checkpoint holds (the model's `step` buffer), RTVC or plain state-dict format.
+int64_t stored_step(const std::string& path) {
+  ckpt::Value root = ckpt::load(path);
+  const ckpt::Value* state = root.find("model_state");
+  if (!state) state = &root;
+  const ckpt::Value* step = state->is_dict() ? state->find("step") : nullptr;
+  if (!step) throw UserError(path + ": not a Tacotron checkpoint (no step)");
+  return step->as_tensor().item<int64_t>();
+}
+
 class TrainStage : public Stage {
  public:
   explicit TrainStage(const CreateArgs& a) : cfg_(a.config), checkpoint_(a.checkpoint) {}
@@ -338,8 +341,12 @@ class TrainStage : public Stage {
     std::string run_dir = cfg_.get_string("run_dir");
     if (run_dir.empty()) throw UserError("synthesizer_train: run_dir is required");
     if (cfg_.get_string("syn_dir").empty()) throw UserError("synthesizer_train: syn_dir is required");
-    bool fresh = cfg_.get_bool("force_restart") || !fs::exists(fs::path(run_dir) / "synthesizer.pt");
-    TacotronTrainTask task(cfg_, fresh ? checkpoint_ : std::string());
+    Overrides model_over = apply_model_overrides(cfg_);
+    const std::string resumed = (fs::path(run_dir) / "synthesizer.pt").string();
+    bool fresh = cfg_.get_bool("force_restart") || !fs::exists(resumed);
+    // A resumed run is built from its own checkpoint's shapes: the sizes of a fine-tuned checkpoint need not
+    // be the configuration's, and need not be given again on every rerun.
+    TacotronTrainTask task(cfg_, model_over, fresh ? checkpoint_ : resumed);
     if (fresh && !checkpoint_.empty()) {
       // Fine-tuning: the run starts as a copy of the given checkpoint, so the loop resumes at its step and the
       // schedule session of that step applies (as continuing RTVC's training does).
@@ -353,7 +360,14 @@ class TrainStage : public Stage {
     TrainOptions o;
     o.run_dir = run_dir;
     int64_t max_steps = cfg_.get_int("max_steps");
-    if (cfg_.get_int("extra_steps") > 0) max_steps = task.start_step() + cfg_.get_int("extra_steps");
+    if (cfg_.get_int("extra_steps") > 0) {
+      // Counted from the starting weights: the fine-tuning checkpoint's step, also when a rerun resumes the
+      // run (so it continues to the same target instead of stopping at once), else the step the run resumes
+      // from.
+      int64_t base = task.start_step();
+      if (!fresh && !checkpoint_.empty()) base = stored_step(checkpoint_);
+      max_steps = base + cfg_.get_int("extra_steps");
+    }
     o.max_steps = max_steps > 0 ? max_steps : task.schedule().back().until;
     o.save_every = cfg_.get_int("save_every");
     o.backup_every = cfg_.get_int("backup_every");
@@ -385,7 +399,7 @@ class GtaStage : public Stage {
   Config run() override {
     if (checkpoint_.empty()) throw UserError("synthesizer_gta: a checkpoint is required");
     auto& rt = Runtime::instance();
-    Config model_cfg = rt.resolve_config(Kind::Synthesizer, "tacotron");
+    Config model_cfg = rt.resolve_config(Kind::Synthesizer, "tacotron", apply_model_overrides(cfg_));
     auto text = rt.create<TextFrontend>(model_cfg.get_string("text"));
     MelSettings settings = mel_settings_from(model_cfg);
     auto model = load_tacotron(checkpoint_, options_from_config(model_cfg, int64_t(text->symbols().size())));

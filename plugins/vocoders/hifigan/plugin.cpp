@@ -1,5 +1,6 @@
 // HiFi-GAN vocoder plugin: loads MockingBird generator checkpoints with their JSON config, vocodes
-// synthesizer mels with weight norm folded and no autograd; stage:hifigan_train trains it (hifigan_train.h).
+// synthesizer mels with weight norm folded and no autograd; stage:vocoder_train_hifigan trains it
+// (hifigan_train.h).
 #include <torch/torch.h>
 
 #include <filesystem>
@@ -93,14 +94,15 @@ std::vector<std::string> strings(const Config& c, const std::string& key) {
   std::vector<std::string> out;
   for (const auto& v : std::get<ConfigValue::Array>(c.get(key).v)) {
     const auto* s = std::get_if<std::string>(&v.v);
-    if (!s) throw UserError("hifigan_train." + key + ": expected a list of strings");
+    if (!s) throw UserError("vocoder_train_hifigan." + key + ": expected a list of strings");
     out.push_back(*s);
   }
   return out;
 }
 
-// stage:hifigan_train. Its own table holds the run's options; the model is the [hifigan] configuration
-// (--config, --set hifigan.*, model_overrides), or the JSON that goes with the starting checkpoint.
+// stage:vocoder_train_hifigan. Its own table holds the run's options; the model is the [hifigan]
+// configuration (--config, --set hifigan.*, model_overrides), or the JSON that goes with the starting
+// checkpoint.
 class HifiganTrainStage : public Stage {
  public:
   explicit HifiganTrainStage(const CreateArgs& args) : args_(args) {}
@@ -112,7 +114,7 @@ class HifiganTrainStage : public Stage {
     for (const auto& s : strings(c, "model_overrides")) {
       auto eq = s.find('=');
       if (eq == std::string::npos)
-        throw UserError("hifigan_train.model_overrides: expected \"key=value\" strings");
+        throw UserError("vocoder_train_hifigan.model_overrides: expected \"key=value\" strings");
       Config probe = rt.resolve_config(Kind::Vocoder, "hifigan");
       probe.set_from_string(s.substr(0, eq), s.substr(eq + 1));
       model_over.emplace_back(s.substr(0, eq), probe.get(s.substr(0, eq)));
@@ -123,8 +125,8 @@ class HifiganTrainStage : public Stage {
     TrainOptions o;
     o.run_dir = c.get_string("run_dir");
     o.max_steps = c.get_int("max_steps");
-    if (o.run_dir.empty()) throw UserError("hifigan_train: run_dir is required");
-    if (o.max_steps <= 0) throw UserError("hifigan_train: max_steps must be set (> 0)");
+    if (o.run_dir.empty()) throw UserError("vocoder_train_hifigan: run_dir is required");
+    if (o.max_steps <= 0) throw UserError("vocoder_train_hifigan: max_steps must be set (> 0)");
     o.save_every = c.get_int("save_every");
     o.backup_every = c.get_int("backup_every");
     o.eval_every = c.get_int("eval_every");
@@ -133,7 +135,7 @@ class HifiganTrainStage : public Stage {
     o.force_restart = c.get_bool("force_restart");
     TrainResult r =
         train_hifigan(h, o, strings(c, "data"), strings(c, "validation"), args_.checkpoint, args_.device);
-    Config out("hifigan_train");
+    Config out("vocoder_train_hifigan");
     out.define("run_dir", o.run_dir);
     out.define("checkpoint", (std::filesystem::path(o.run_dir) / "checkpoint.pt").string());
     out.define("start_step", r.start_step);
@@ -158,7 +160,8 @@ std::unique_ptr<Stage> make_train(const CreateArgs& args) {
 void register_all(Registry& r) {
   r.add<Vocoder>("hifigan", &make,
                  "HiFi-GAN generator (MockingBird 16 kHz; reads g_XXXXXXXX.pt + config JSON)");
-  r.add<Stage>("hifigan_train", &make_train, "Train HiFi-GAN as MockingBird's train.py (g_/do_ checkpoints)");
+  r.add<Stage>("vocoder_train_hifigan", &make_train,
+               "Train HiFi-GAN as MockingBird's train.py (g_/do_ checkpoints)");
 }
 
 }  // namespace

@@ -132,7 +132,7 @@ TEST_CASE("write_wav: float and PCM_16 round trips, metadata, atomic replace") {
   CHECK_THROWS_AS(write_wav(dir + "/nan.wav", nan), UserError);
 }
 
-TEST_CASE("write_wav: a .flac path writes 16-bit FLAC, the same bytes each time; float is refused") {
+TEST_CASE("write_wav: a .flac path writes 16-bit FLAC, the same bytes each time, float is refused") {
   const std::string dir = vctest::scratch_dir("audio_write_flac");
   Waveform w{{}, 16000};
   for (int i = 0; i < 8000; ++i) w.samples.push_back(0.5f * std::sin(0.031f * float(i)) * float(i % 97) / 97.0f);

@@ -25,7 +25,7 @@ TEST_CASE("resample: librosa kaiser_best references (length exact, values close)
   }
 }
 
-TEST_CASE("resample: a 1 kHz tone stays a 1 kHz tone; same rate is a copy") {
+TEST_CASE("resample: a 1 kHz tone stays a 1 kHz tone, same rate is a copy") {
   const int src = 44100, dst = 16000;
   Waveform in;
   in.sample_rate = src;

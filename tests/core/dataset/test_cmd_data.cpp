@@ -62,7 +62,7 @@ TEST_CASE("data check --json summarises LibriSpeech subsets") {
   CHECK(j["seconds"].get<double>() == Approx(17.34).margin(0.01));  // sum of durations_s
 }
 
-TEST_CASE("data list prints one JSON row per utterance; voxceleb1 problems go to stderr") {
+TEST_CASE("data list prints one JSON row per utterance, voxceleb1 problems go to stderr") {
   Result r = run("data list voxceleb1:" + datasets_root());
   REQUIRE(r.code == 0);
   std::istringstream lines(r.out);

@@ -127,7 +127,61 @@ void register_test_vocoder() {
   reg.end_plugin();
 }
 
+// A stage registered by this test: counts its runs, so a test sees whether vc.stage_config ran it.
+int g_test_stage_runs = 0;
+
+class TestStage : public voxclone::Stage {
+ public:
+  voxclone::Config run() override {
+    voxclone::Config result("lua_test_stage");
+    result.define("runs", int64_t(++g_test_stage_runs));
+    return result;
+  }
+};
+
+void register_test_stage() {
+  auto& reg = voxclone::Runtime::instance().registry();
+  if (reg.has(voxclone::Kind::Stage, "lua_test_stage")) return;
+  reg.begin_plugin("lua-test-stage", "0.0.1", "test_lua_bindings.cpp",
+                   "[lua_test_stage]\nsteps = 1\nrate = 0.5\nnames = []\n");
+  reg.add<voxclone::Stage>(
+      "lua_test_stage",
+      [](const voxclone::CreateArgs&) -> std::unique_ptr<voxclone::Stage> {
+        return std::make_unique<TestStage>();
+      },
+      "test stage");
+  reg.end_plugin();
+}
+
 }  // namespace
+
+TEST_CASE("vc.stage_config: a stage's effective configuration without running it and bad options exit 2",
+          "[lua][plugin]") {
+  register_test_stage();
+  std::string path = test_recipe("stage_config.lua");
+  g_test_stage_runs = 0;
+  auto r = run_recipe_captured(path);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  // The checkpoint is not part of the configuration; only vc.stage ran the stage.
+  CHECK(r.out == "5\t0.5\t2\tb\tnil\tnil\n1\n");
+  CHECK(g_test_stage_runs == 1);
+  struct Case {
+    std::string mode, line, part;
+  };
+  for (const Case& c : {Case{"bad_key", ":10: ", "unknown configuration key 'stepz'"},
+                        Case{"bad_type", ":12: ", "'steps' of [lua_test_stage] expects integer, got string"},
+                        Case{"bad_name", ":14: ", "no_such_stage"}}) {
+    INFO(c.mode);
+    r = run_recipe_captured(path, {"mode=" + c.mode});
+    INFO(r.err);
+    CHECK(r.code == 2);
+    CHECK(r.err.rfind(path + c.line, 0) == 0);
+    CHECK(contains(r.err, c.part));
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
+  CHECK(g_test_stage_runs == 1);
+}
 
 TEST_CASE("plugins: created by name with option tables, methods, listing, effective config",
           "[lua][plugin]") {

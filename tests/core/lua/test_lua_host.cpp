@@ -180,7 +180,7 @@ TEST_CASE("a UserError from a binding is one line with its location, exit 2", "[
   CHECK(fail.err == path + ":8: dataset folder 'x' has no speakers\n");
 }
 
-TEST_CASE("os.exit ends the recipe through pcall and coroutines; a returned integer is the code",
+TEST_CASE("os.exit ends the recipe through pcall and coroutines, a returned integer is the code",
           "[lua][exit]") {
   std::string path = test_recipe("exit.lua");
   auto r = run_recipe_captured(path, {"mode=exit"});
@@ -211,7 +211,7 @@ TEST_CASE("vc.fs helpers", "[lua][fs]") {
   CHECK(first == "hello");
 }
 
-TEST_CASE("vc.log formats like string.format; vc.progress reports", "[lua][log]") {
+TEST_CASE("vc.log formats like string.format, vc.progress reports", "[lua][log]") {
   auto r = run_recipe_captured(test_recipe("log.lua"));
   INFO(r.err);
   REQUIRE(r.code == 0);

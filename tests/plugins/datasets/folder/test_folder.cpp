@@ -104,7 +104,7 @@ TEST_CASE("folder: ljspeech-mini clips joined into one recording are cut back by
   CHECK(none.problems[0].message.find("SPEAKER_01") != std::string::npos);
 }
 
-TEST_CASE("folder: webvtt voices and RTTM turns name the speakers; bad cues are reported") {
+TEST_CASE("folder: webvtt voices and RTTM turns name the speakers, bad cues are reported") {
   std::string dir = vctest::scratch_dir("folder_vtt");
   Waveform w;
   w.sample_rate = 16000;

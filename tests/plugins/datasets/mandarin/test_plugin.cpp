@@ -63,7 +63,7 @@ TEST_CASE("the pack registers three readers and the mandarin frontend") {
   CHECK(r.info(Kind::Text, "mandarin").file.find("libvoxclone-mandarin.so") != std::string::npos);
 }
 
-TEST_CASE("readers created by name list the fixture corpora; options come from the configuration") {
+TEST_CASE("readers created by name list the fixture corpora, options come from the configuration") {
   Runtime& rt = runtime();
   std::string root = datasets_root();
   auto aishell3 = rt.create<Dataset>("aishell3");
@@ -81,7 +81,7 @@ TEST_CASE("readers created by name list the fixture corpora; options come from t
   CHECK_THROWS_AS(rt.create<Dataset>("magicdata", "", {{"no_such_key", ConfigValue(true)}}), UserError);
 }
 
-TEST_CASE("text:mandarin created by name gives MockingBird's ids; path=preprocess strips the ends") {
+TEST_CASE("text:mandarin created by name gives MockingBird's ids, path=preprocess strips the ends") {
   Runtime& rt = runtime();
   auto sentences = load_json("mockingbird/synthesizer/text_frontend.json")["sentences"];
   auto inference = rt.create<TextFrontend>("mandarin");
@@ -103,7 +103,7 @@ TEST_CASE("text:mandarin created by name gives MockingBird's ids; path=preproces
                   UserError);
 }
 
-TEST_CASE("voxclone text prints the normalised text and the ids; empty text exits 2 with one line") {
+TEST_CASE("voxclone text prints the normalised text and the ids, empty text exits 2 with one line") {
   auto first = load_json("mockingbird/synthesizer/text_frontend.json")["sentences"][0];
   Result r = run("text --frontend mandarin " + first["text"].get<std::string>());
   INFO(r.out << r.err);

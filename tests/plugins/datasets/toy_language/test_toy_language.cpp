@@ -48,7 +48,7 @@ TEST_CASE("dataset:toy lists a corpus and reports a bad line") {
   CHECK_THROWS_AS(ds->list((root / "alice").string(), {}), UserError);
 }
 
-TEST_CASE("text:toy normalises and maps to ids; its config.toml default can be overridden") {
+TEST_CASE("text:toy normalises and maps to ids, its config.toml default can be overridden") {
   Runtime& rt = runtime_with_toy();
   auto tx = rt.create<TextFrontend>("toy");
   CHECK(tx->normalize("  Hi, R2D2!  ") == "hi rd");

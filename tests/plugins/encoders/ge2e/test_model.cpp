@@ -10,7 +10,7 @@
 
 using namespace voxclone::ge2e;
 
-TEST_CASE("RTVC encoder.pt loads by name; the legacy file holds the same weights", "[ge2e][checkpoint]") {
+TEST_CASE("RTVC encoder.pt loads by name, the legacy file holds the same weights", "[ge2e][checkpoint]") {
   std::string zip = vctest::fixture_or_skip("rtvc/encoder/ge2e_rtvc.pt");
   std::string legacy = vctest::fixture_or_skip("rtvc/encoder/ge2e_rtvc_legacy.pt");
   int64_t step = 0, step_legacy = 0;

@@ -1,14 +1,14 @@
 // Tacotron training stage: a tiny model on the RTVC SV2TTS fixture learns (loss falls), writes RTVC-format
 // checkpoints that Python's RTVC code loads, resumes, and evaluates (plots, wav).
-#include <catch2/catch.hpp>
+#include <ATen/Parallel.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include <ATen/Parallel.h>
-
 #include "fixtures.h"
+#include "tacotron_options.h"
 #include "voxclone/runtime.h"
 
 using namespace voxclone;
@@ -43,7 +43,7 @@ Overrides tiny(const std::string& syn_dir, const std::string& run_dir, int64_t m
 
 }  // namespace
 
-TEST_CASE("synthesizer_train: a tiny model's loss falls; RTVC-format checkpoint; resume; evaluation outputs") {
+TEST_CASE("synthesizer_train: a tiny model's loss falls, RTVC-format checkpoint, resume, evaluation outputs") {
   std::string train_txt = vctest::fixture_or_skip("rtvc/synthesizer/sv2tts/SV2TTS/synthesizer/train.txt");
   std::string syn_dir = fs::path(train_txt).parent_path().string();
   std::string run_dir = vctest::scratch_dir("tacotron_train");
@@ -89,4 +89,35 @@ TEST_CASE("synthesizer_train: a tiny model's loss falls; RTVC-format checkpoint;
   int rc = vctest::run_command(py + " " + script + " " + run_dir + "/synthesizer.pt", &out);
   INFO(out);
   CHECK(rc == 0);
+}
+
+TEST_CASE(
+    "model_overrides (RTVC's --hparams): a key of the stage's table sets it and a tacotron key is an "
+    "override") {
+  auto& rt = Runtime::instance();
+  rt.load_plugins({vctest::plugin_dir()});
+  auto stage_with = [&](std::vector<std::string> items) {
+    ConfigValue::Array list;
+    for (auto& i : items) list.emplace_back(i);
+    return rt.resolve_config(Kind::Stage, "synthesizer_preprocess_audio", {{"model_overrides", list}});
+  };
+  Config stage = stage_with({"max_mel_frames=600", "fmax=8000", "text=mandarin", "trim_silence=false"});
+  Overrides model = tacotron::apply_model_overrides(stage);
+  CHECK(stage.get_int("max_mel_frames") == 600);
+  CHECK_FALSE(stage.get_bool("trim_silence"));
+  REQUIRE(model.size() == 2);
+  CHECK(model[0].first == "fmax");
+  CHECK(std::get<double>(model[0].second.v) == 8000.0);  // typed as [tacotron]'s key: an integer widens
+  CHECK(model[1].first == "text");
+  CHECK(std::get<std::string>(model[1].second.v) == "mandarin");
+  CHECK(rt.resolve_config(Kind::Synthesizer, "tacotron", model).get_double("fmax") == 8000.0);
+
+  stage = stage_with({"colour=red"});
+  CHECK_THROWS_WITH(
+      tacotron::apply_model_overrides(stage),
+      Catch::Contains("'colour' is a key of neither [synthesizer_preprocess_audio] nor [tacotron]"));
+  stage = stage_with({"max_mel_frames=lots"});
+  CHECK_THROWS_WITH(tacotron::apply_model_overrides(stage), Catch::Contains("max_mel_frames"));
+  stage = stage_with({"fmax"});
+  CHECK_THROWS_WITH(tacotron::apply_model_overrides(stage), Catch::Contains("expected \"key=value\""));
 }

@@ -37,7 +37,7 @@ TEST_CASE("Loss mel equals meldataset.mel_spectrogram (fmax 7600 and fmax None)"
 }
 
 TEST_CASE(
-    "The generator's input is MockingBird's synthesizer mel (interior frames; see README on the edges)") {
+    "The generator's input is MockingBird's synthesizer mel (interior frames, see README on the edges)") {
   auto ref = vctest::load_pt_dict(vctest::fixture_or_skip("mockingbird/hifigan/mel_reference.pt"));
   const at::Tensor& wav = ref.at("wav");
   std::vector<float> samples(wav.data_ptr<float>(), wav.data_ptr<float>() + wav.numel());

@@ -64,7 +64,7 @@ Generator loaded_small_generator() {
 
 }  // namespace
 
-TEST_CASE("MockingBird JSON configs parse; inconsistent ones are refused with the key") {
+TEST_CASE("MockingBird JSON configs parse, inconsistent ones are refused with the key") {
   Hparams shipped = hparams_from_json_file(vctest::fixture_or_skip(kDir + "config_16k_shipped.json"));
   CHECK(shipped.upsample_rates == std::vector<int64_t>{5, 5, 4, 2});
   CHECK(shipped.upsample_initial_channel == 512);
@@ -159,7 +159,7 @@ TEST_CASE("Generator state dicts have MockingBird's names and shapes (small and 
   CHECK(big->forward(torch::zeros({1, 80, 3})).sizes() == std::vector<int64_t>{1, 1, 600});
 }
 
-TEST_CASE("MPD and MSD have MockingBird's names and shapes; their outputs line up") {
+TEST_CASE("MPD and MSD have MockingBird's names and shapes, their outputs line up") {
   json m = read_json("manifest_discriminators.json");
   MultiPeriodDiscriminator mpd;
   MultiScaleDiscriminator msd;

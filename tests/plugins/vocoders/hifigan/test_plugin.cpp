@@ -82,7 +82,7 @@ TEST_CASE("vocoder:hifigan loads g_00000000.pt with config_json and matches infe
   CHECK(e.max_abs_value == 4.0);
 }
 
-TEST_CASE("A checkpoint without a config is refused with one clear line; a sibling config*.json is found") {
+TEST_CASE("A checkpoint without a config is refused with one clear line, a sibling config*.json is found") {
   auto& rt = runtime();
   std::string dir = vctest::scratch_dir("hifigan_sibling");
   fs::copy_file(vctest::fixture_or_skip(kDir + "g_00000000.pt"), dir + "/g_00000000.pt");
@@ -165,7 +165,8 @@ TEST_CASE("voxclone vocode: hifigan with --config FILE.json, a missing config, a
 }
 
 TEST_CASE(
-    "Recipes: vocode refuses a mel made for another vocoder; stage hifigan_train runs and checks options") {
+    "Recipes: vocode refuses a mel made for another vocoder, stage vocoder_train_hifigan runs and checks "
+    "options") {
   std::string dir = vctest::scratch_dir("hifigan_lua");
   std::string wav = vctest::fixture_or_skip("rtvc/encoder/input.wav");
   auto recipe = [&](const std::string& name, const std::string& body) {
@@ -184,9 +185,10 @@ TEST_CASE(
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Catch::Contains("mel mismatch") && Catch::Contains("vocoder griffinlim") &&
                         Catch::Contains("hop_size 200 vs 256"));
-  r = run("run " + recipe("typo.lua", "vc.stage(\"hifigan_train\", {data = {\"" + dir + "\"}, run_dir = \"" +
-                                          dir + "/run\", max_steps = 1, save_evry = 3})\n"),
-          dir);
+  r = run(
+      "run " + recipe("typo.lua", "vc.stage(\"vocoder_train_hifigan\", {data = {\"" + dir +
+                                      "\"}, run_dir = \"" + dir + "/run\", max_steps = 1, save_evry = 3})\n"),
+      dir);
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Catch::Contains("save_evry"));
 
@@ -194,13 +196,13 @@ TEST_CASE(
   std::string data = dir + "/data";
   fs::create_directories(data);
   for (int k = 0; k < 3; ++k) fs::copy_file(wav, data + "/clip" + std::to_string(k) + ".wav");
-  r = run(
-      "run " + recipe("train.lua",
-                      "local r = vc.stage(\"hifigan_train\", {data = {\"" + data + "\"}, run_dir = \"" + dir +
-                          "/run\", max_steps = 1, eval_every = 0, model_overrides = "
-                          "{\"upsample_initial_channel=16\", \"segment_size=1600\", \"batch_size=2\"}})\n"
-                          "assert(r.end_step == 1 and r.start_step == 0 and r.last_loss > 0)\n"),
-      dir);
+  r = run("run " + recipe("train.lua",
+                          "local r = vc.stage(\"vocoder_train_hifigan\", {data = {\"" + data +
+                              "\"}, run_dir = \"" + dir +
+                              "/run\", max_steps = 1, eval_every = 0, model_overrides = "
+                              "{\"upsample_initial_channel=16\", \"segment_size=1600\", \"batch_size=2\"}})\n"
+                              "assert(r.end_step == 1 and r.start_step == 0 and r.last_loss > 0)\n"),
+          dir);
   CHECK(r.code == 0);
   INFO(r.err);
   CHECK(fs::exists(dir + "/run/g_00000001.pt"));

@@ -44,7 +44,7 @@ Hparams tiny() {
 
 }  // namespace
 
-TEST_CASE("Audio folders and SV2TTS folders load; a folder with neither is refused") {
+TEST_CASE("Audio folders and SV2TTS folders load, a folder with neither is refused") {
   std::string dir = make_corpus(vctest::scratch_dir("hifigan_corpus"));
   auto utts = load_utterances({dir}, tiny());
   REQUIRE(utts.size() == 3);
