@@ -91,7 +91,7 @@ void run_bench(const BenchArgs& a) {
   if (!trained) {
     enc_opts.emplace_back("allow_random_init", true);
     syn_opts.emplace_back("init_seed", int64_t(1));
-    syn_opts.emplace_back("tts_stop_threshold", 1e9);  // random weights: run to the step guard
+    syn_opts.emplace_back("stop_token", false);  // random weights: run to the step guard
   }
   auto encoder = rt.create<SpeakerEncoder>(enc.name, enc.checkpoint, enc_opts);
   auto synthesizer = rt.create<Synthesizer>(syn.name, syn.checkpoint, syn_opts);
@@ -128,7 +128,7 @@ void run_bench(const BenchArgs& a) {
   so.seed = a.seed;
   // An untrained synthesizer runs for about 0.35 s of speech per word.
   MelSettings ms = synthesizer->mel_settings();
-  if (!trained) so.max_steps = int(0.35 * double(word_count(a.text)) * ms.sample_rate / ms.hop_size / 2);
+  if (!trained) so.max_steps = int(0.35 * double(word_count(a.text)) * ms.sample_rate / ms.hop_size);
   std::vector<SynthesisResult> mels;
   double t_syn = timed(a.repeat, [&] { mels = synthesizer->synthesize({a.text}, embedding.unsqueeze(0), so); });
   double mel_seconds = double(mels[0].mel.frames()) * ms.hop_size / ms.sample_rate;
@@ -143,7 +143,8 @@ void run_bench(const BenchArgs& a) {
     VocodeOptions vo;
     vo.seed = a.seed;
     double t_voc = timed(a.repeat, [&] { out = vocoder->vocode(mels[0].mel, vo); });
-    row("vocoder " + v.name + (v.checkpoint.empty() ? " (untrained)" : ""), t_voc, out.seconds());
+    row("vocoder " + v.name + (v.checkpoint.empty() ? "" : " (" + std::filesystem::path(v.checkpoint).filename().string() + ")"),
+        t_voc, out.seconds());
     totals.emplace_back(v.name, (t_enc + t_syn + t_voc) / std::max(out.seconds(), 1e-9));
   }
   std::printf("\n");
@@ -159,7 +160,7 @@ void setup_bench(CLI::App& app) {
   sub->add_option("--models", a.models, "Models file whose encoder and synthesizer to time (default: as clone)");
   sub->add_option("--encoder", a.encoder, "NAME:CHECKPOINT of the encoder");
   sub->add_option("--synthesizer", a.synthesizer, "NAME:CHECKPOINT of the synthesizer");
-  sub->add_option("--vocoders", a.vocoders, "Vocoders to time, NAME[:CHECKPOINT] each (untrained without one)")
+  sub->add_option("--vocoders", a.vocoders, "Vocoders to time, NAME[:CHECKPOINT] each (random weights without one: the same speed)")
       ->delimiter(',')
       ->capture_default_str();
   sub->add_option("--voice", a.voice, "Reference audio for the encoder (default: 5 s of a synthetic tone)");

@@ -43,6 +43,7 @@ class TacotronSynthesizer : public Synthesizer {
     double p = c.get_double("tts_inference_prenet_dropout");
     if (p < 0 || p >= 1) throw UserError("tacotron: tts_inference_prenet_dropout must be in [0, 1)");
     model_->set_prenet_dropout(p);
+    stop_token_ = c.get_bool("stop_token");
     model_->to(device_);
     model_->eval();
     batch_size_ = std::max<int64_t>(1, c.get_int("synthesis_batch_size"));
@@ -74,7 +75,8 @@ class TacotronSynthesizer : public Synthesizer {
       for (size_t i = 0; i < ids.size(); ++i)
         chars[int64_t(i)].slice(0, 0, int64_t(ids[i].size())).copy_(torch::tensor(ids[i], torch::kLong));
       TacotronOutput out = model_->generate(chars.to(device_),
-                                            emb.slice(0, int64_t(b0), int64_t(b1)).to(device_), options.max_steps);
+                                            emb.slice(0, int64_t(b0), int64_t(b1)).to(device_), options.max_steps,
+                                            stop_token_);
       torch::Tensor mels = out.postnet_outputs.to(torch::kCPU);
       torch::Tensor attn = out.attention.to(torch::kCPU);
       float threshold = model_->stop_threshold_buf.item<float>();
@@ -95,6 +97,7 @@ class TacotronSynthesizer : public Synthesizer {
 
  private:
   MelSettings settings_;
+  bool stop_token_ = true;
   c10::Device device_;
   std::unique_ptr<TextFrontend> text_;
   std::shared_ptr<TacotronImpl> model_;
