@@ -6,21 +6,15 @@
 --              voices/anna.wav<TAB>Good morning, everyone.<TAB>out/anna_1.wav<TAB>3
 -- Relative paths in the list are relative to the list's folder.
 local vc = require "voxclone"
+local clone_args = require "clone_args"
 local delimited = require "delimited"
 
-local a = vc.args {
+local a = vc.args(clone_args.add {
   description = "Clones every row of a CSV/TSV list (reference, text, output[, seed]); resumable",
   list = { type = "path", required = true, help = "the list: .csv or .tsv with a header row" },
   report = { type = "path", help = "outcome of every row as TSV (default: <list>.report.tsv)" },
-  models = { type = "path", help = "models file (default: the one voxclone clone uses)" },
-  encoder = { type = "string", help = "NAME[:CHECKPOINT], replaces the models file's encoder" },
-  synthesizer = { type = "string", help = "NAME[:CHECKPOINT], replaces the models file's synthesizer" },
-  vocoder = { type = "string", help = "NAME[:CHECKPOINT], replaces the models file's vocoder" },
   seed = { type = "int", default = 0, help = "seed of rows without one" },
-  candidates = { type = "int", default = 1, help = "takes per row; the one closest to the voice is kept" },
-  max_steps = { type = "int", default = 2000, help = "decoder step guard per sentence" },
-  overwrite = { type = "bool", default = false, help = "redo rows whose output exists" },
-}
+})
 
 local text = vc.fs.read_text(a.list)
 local rows, header = delimited.read(a.list, text)
@@ -36,7 +30,7 @@ end
 local base = vc.fs.dirname(a.list)
 local function resolve(p) return vc.fs.join(base, p) end  -- an absolute p stays as it is
 
-local cloner = vc.cloner { models = a.models, encoder = a.encoder, synthesizer = a.synthesizer, vocoder = a.vocoder }
+local cloner = clone_args.cloner(a)
 local report_path = a.report or (a.list .. ".report.tsv")
 local report = { "line\tstatus\toutput\tmessage" }
 local done, skipped, failed = 0, 0, 0

@@ -3,22 +3,15 @@
 -- A voice that cannot be used is reported and the others go on (exit code 2 at the end if any failed).
 --   voxclone run recipes/clone.lua voices_dir=refs/ texts=lines.txt out_dir=out/clones
 local vc = require "voxclone"
+local clone_args = require "clone_args"
 local util = require "recipe_util"
 
-local a = vc.args {
+local a = vc.args(clone_args.add {
   description = "Every reference voice of a folder × every text of a list → an output folder",
   voices_dir = { type = "path", required = true, help = "reference audio files (wav, flac, mp3, ogg, m4a ...)" },
   texts = { type = "path", required = true, help = "text file: one text per line ('#' comments, blank lines ignored)" },
   out_dir = { type = "path", required = true, help = "receives <voice>/<NNN>.wav and texts.txt" },
-  models = { type = "path", help = "models file (default: the one voxclone clone uses)" },
-  encoder = { type = "string", help = "NAME[:CHECKPOINT], replaces the models file's encoder" },
-  synthesizer = { type = "string", help = "NAME[:CHECKPOINT], replaces the models file's synthesizer" },
-  vocoder = { type = "string", help = "NAME[:CHECKPOINT], replaces the models file's vocoder" },
-  seed = { type = "int", default = 0, help = "seed of every clone" },
-  candidates = { type = "int", default = 1, help = "takes per clone; the one closest to the voice is kept" },
-  max_steps = { type = "int", default = 2000, help = "decoder step guard per sentence" },
-  overwrite = { type = "bool", default = false, help = "redo outputs that exist" },
-}
+})
 
 util.require_dir(a.voices_dir, "voices_dir")
 local texts = util.read_lines(a.texts)
@@ -36,7 +29,7 @@ local listing = {}
 for i, t in ipairs(texts) do listing[i] = string.format("%03d\t%s", i, t) end
 vc.fs.write_text(vc.fs.join(a.out_dir, "texts.txt"), table.concat(listing, "\n") .. "\n")
 
-local cloner = vc.cloner { models = a.models, encoder = a.encoder, synthesizer = a.synthesizer, vocoder = a.vocoder }
+local cloner = clone_args.cloner(a)
 local progress = vc.progress("clone", #voices * #texts, "clip")
 local made, kept, failed = 0, 0, {}
 for _, name in ipairs(voices) do

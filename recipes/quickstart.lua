@@ -54,7 +54,8 @@ vc.stage("encoder_preprocess", { datasets_root = corpus, out_dir = enc_data, dat
                                  skip_existing = true })
 local enc = vc.stage("encoder_train", {
   run_id = "encoder", clean_data_root = enc_data, models_dir = runs,
-  speakers_per_batch = math.min(16, a.speakers - held_out), utterances_per_speaker = math.min(6, a.utterances), model_hidden_size = 128, model_num_layers = 2, learning_rate = 2e-4,
+  speakers_per_batch = math.min(16, a.speakers - held_out), utterances_per_speaker = math.min(6, a.utterances),
+  model_hidden_size = 128, model_num_layers = 2, learning_rate = 2e-4,
   max_steps = a.encoder_steps, max_minutes = a.minutes * 0.2, save_every = 100, umap_every = 100,
   cache_utterances = true, force_restart = a.force_restart, seed = a.seed,
 })
@@ -104,7 +105,8 @@ local published = {
 vc.fs.copy(vc.fs.join(voc.run_dir, "config.json"), vc.fs.join(a.models_dir, "config.json"))
 local models = vc.fs.write_text(vc.fs.join(work, "models.toml"), string.format(
   '[encoder]\nname = "ge2e"\ncheckpoint = %q\n[synthesizer]\nname = "tacotron"\ncheckpoint = %q\n'
-  .. '[vocoder]\nname = "hifigan"\ncheckpoint = %q\n', published.encoder, published.synthesizer, published.vocoder))
+  .. '[vocoder]\nname = "hifigan"\ncheckpoint = %q\n', vc.fs.absolute(published.encoder),
+  vc.fs.absolute(published.synthesizer), vc.fs.absolute(published.vocoder)))
 
 -- 7. Clone the held-out voice.
 heading("cloning")

@@ -91,6 +91,10 @@ int fs_write_text(lua_State* L) {
 }
 
 // A file or an empty directory; returns whether something was removed.
+int fs_absolute(lua_State* L) {
+  return push_string(L, std::filesystem::absolute(check_path(L, 1)).lexically_normal().string());
+}
+
 // Copies a file atomically (a checkpoint published while another process may be reading the old one).
 int fs_copy(lua_State* L) {
   std::string from = check_path(L, 1), to = check_path(L, 2);
@@ -118,6 +122,7 @@ const luaL_Reg kFunctions[] = {
     {"dirname", protect<fs_dirname>},     {"stem", protect<fs_stem>},
     {"read_text", protect<fs_read_text>}, {"write_text", protect<fs_write_text>},
     {"remove", protect<fs_remove>},       {"copy", protect<fs_copy>},
+    {"absolute", protect<fs_absolute>},
     {nullptr, nullptr},
 };
 
