@@ -1,4 +1,4 @@
--- The quick start: trains a tiny encoder, synthesizer and vocoder on the synthetic corpus (about 15 minutes
+-- The quick start: trains a tiny encoder (GE2E), synthesizer (Tacotron) and vocoder (WaveRNN) on the synthetic corpus (about 15 minutes
 -- on 2 cores), publishes them in models/quickstart/ (what models/default.toml names), then clones a held-out
 -- real voice. Re-running resumes: finished stages are skipped, interrupted training continues.
 --   voxclone run recipes/quickstart.lua
@@ -20,7 +20,7 @@ local a = vc.args {
   minutes = { type = "number", default = 13, help = "training budget for the three models together (wall clock)" },
   encoder_steps = { type = "int", default = 400, help = "GE2E steps at most" },
   synthesizer_steps = { type = "int", default = 3000, help = "Tacotron steps at most" },
-  vocoder_steps = { type = "int", default = 3000, help = "HiFi-GAN steps at most" },
+  vocoder_steps = { type = "int", default = 3000, help = "WaveRNN steps at most" },
   speakers = { type = "int", default = 24, help = "synthetic English speakers (4 of them held out)" },
   utterances = { type = "int", default = 12, help = "utterances per synthetic speaker" },
   seed = { type = "int", default = 1, help = "training and cloning seed" },
@@ -82,30 +82,30 @@ local syn = vc.stage("synthesizer_train", {
 vc.log.info("synthesizer: steps %d → %d, loss %.3f → %.3f", syn.start_step, syn.end_step, syn.first_loss,
             syn.last_loss)
 
--- 5. HiFi-GAN, small, on the ground-truth mels.
+-- 5. WaveRNN, small (RTVC's vocoder at a quarter of its width), on the ground-truth mels. HiFi-GAN's full-size
+-- discriminators cost seconds per step on a CPU, too slow for a budget of minutes.
 heading("vocoder")
-local voc = vc.stage("vocoder_train_hifigan", {
-  data = { syn_dir }, run_dir = vc.fs.join(runs, "vocoder"), force_restart = a.force_restart,
-  model_overrides = { "upsample_initial_channel=32", "resblock=\"2\"", "resblock_kernel_sizes=[3, 7]",
-                      "resblock_dilation_sizes=[[1, 3], [1, 3]]", "batch_size=8", "segment_size=4000" },
-  max_steps = a.vocoder_steps, max_wall_seconds = a.minutes * 60 * 0.25, save_every = 250, eval_every = 250,
+local voc = vc.stage("vocoder_train_wavernn", {
+  run_id = "vocoder", syn_dir = syn_dir, models_dir = runs, ground_truth = true, force_restart = a.force_restart,
+  seed = a.seed, max_steps = a.vocoder_steps, max_wall_seconds = a.minutes * 60 * 0.25, save_every = 100,
+  eval_every = 0,
+  model_overrides = { "voc_rnn_dims=128", "voc_fc_dims=128", "voc_compute_dims=64", "voc_res_out_dims=64",
+                      "voc_res_blocks=3", "voc_batch_size=32", "voc_lr=3e-4" },
 })
+vc.log.info("vocoder: steps %d → %d, loss %.3f → %.3f", voc.start_step, voc.end_step, voc.first_loss or 0,
+            voc.last_loss or 0)
 
 -- 6. Publish the models where models/default.toml looks for them.
 heading("publishing the models")
 vc.fs.mkdir(a.models_dir)
--- HiFi-GAN's run folder keeps MockingBird's g_XXXXXXXX.pt generator files: the newest is the model.
-local generators = vc.fs.list(voc.run_dir, "g_*.pt")
-if #generators == 0 then vc.fail("no generator checkpoint in " .. voc.run_dir, 2) end
 local published = {
   encoder = vc.fs.copy(enc.checkpoint, vc.fs.join(a.models_dir, "encoder.pt")),
   synthesizer = vc.fs.copy(syn.checkpoint, vc.fs.join(a.models_dir, "synthesizer.pt")),
-  vocoder = vc.fs.copy(vc.fs.join(voc.run_dir, generators[#generators]), vc.fs.join(a.models_dir, "vocoder.pt")),
+  vocoder = vc.fs.copy(voc.checkpoint, vc.fs.join(a.models_dir, "vocoder.pt")),
 }
-vc.fs.copy(vc.fs.join(voc.run_dir, "config.json"), vc.fs.join(a.models_dir, "config.json"))
 local models = vc.fs.write_text(vc.fs.join(work, "models.toml"), string.format(
   '[encoder]\nname = "ge2e"\ncheckpoint = %q\n[synthesizer]\nname = "tacotron"\ncheckpoint = %q\n'
-  .. '[vocoder]\nname = "hifigan"\ncheckpoint = %q\n', vc.fs.absolute(published.encoder),
+  .. '[vocoder]\nname = "wavernn"\ncheckpoint = %q\n', vc.fs.absolute(published.encoder),
   vc.fs.absolute(published.synthesizer), vc.fs.absolute(published.vocoder)))
 
 -- 7. Clone the held-out voice.

@@ -90,7 +90,7 @@ struct CloneRequest {
   double pause_seconds = 0.3;    ///< silence between pieces
   double loudness_lufs = -20.0;  ///< integrated loudness of the output (BS.1770)
   double peak_dbfs = -1.0;       ///< sample peak ceiling
-  int max_steps = 2000;          ///< decoder guard per piece
+  int max_steps = 2000;          ///< decoder guard per piece (also at most 10 frames per UTF-8 byte + 50)
   bool preprocess_voices = true; ///< the encoder's own trimming and normalisation of the references
 };
 

@@ -100,6 +100,19 @@ std::vector<std::string> check_clone_request(const CloneRequest& r) {
   return pieces;
 }
 
+namespace {
+
+// A model whose attention fails never emits its stop token; without a guard tied to the text it would babble up to
+// max_steps frames (25 s at RTVC's settings) per sentence. 10 frames per UTF-8 byte is about twice the length of
+// English speech (one byte per letter) and of Mandarin (three bytes per character).
+int step_guard(int max_steps, const std::vector<std::string>& pieces) {
+  size_t longest = 0;
+  for (const auto& p : pieces) longest = std::max(longest, p.size());
+  return int(std::min<size_t>(size_t(max_steps), 10 * longest + 50));
+}
+
+}  // namespace
+
 CloneResult Cloner::clone(const CloneRequest& request) {
   CloneResult result;
   result.pieces = check_clone_request(request);
@@ -117,7 +130,7 @@ CloneResult Cloner::clone(const CloneRequest& request) {
   for (int take = 0; take < request.candidates; ++take) {
     int64_t seed = result.seed + take;
     SynthesisOptions so;
-    so.max_steps = request.max_steps;
+    so.max_steps = step_guard(request.max_steps, result.pieces);
     so.seed = seed;
     auto mels = impl_->synthesizer->synthesize(result.pieces, embeds, so);
     progress.advance();
