@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "voxclone/config.h"
+
 namespace voxclone {
 
 /// RTVC synthesizer/hparams.py audio settings (MockingBird uses the same names).
@@ -34,6 +36,13 @@ struct Mel {
   MelSettings settings;
   int64_t frames() const { return data.defined() ? data.size(1) : 0; }
 };
+
+/// MelSettings from a plugin's configuration keys (sample_rate, n_fft, hop_size, win_size, num_mels, fmin, fmax,
+/// preemphasize, preemphasis, min_level_db, ref_level_db, max_abs_value, symmetric_mels, signal_normalization,
+/// allow_clipping_in_normalization, power and `iterations_key` for Griffin-Lim's iterations), checked:
+/// UserError naming `owner` for impossible values.
+MelSettings mel_settings_from_config(const Config& c, const std::string& owner,
+                                     const std::string& iterations_key = "griffin_lim_iters");
 
 /// Throws UserError (one line naming `producer`, `consumer` and every differing field with both values) when
 /// a mel made with `produced` cannot feed a model expecting `expected`: rate, hop, window, FFT size, bands,

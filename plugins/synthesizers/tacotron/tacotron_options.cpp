@@ -33,29 +33,7 @@ TacotronOptions options_from_config(const Config& c, int64_t symbols) {
   return o;
 }
 
-MelSettings mel_settings_from(const Config& c) {
-  MelSettings s;
-  s.sample_rate = int(c.get_int("sample_rate"));
-  s.n_fft = int(c.get_int("n_fft"));
-  s.hop_size = int(c.get_int("hop_size"));
-  s.win_size = int(c.get_int("win_size"));
-  s.num_mels = int(c.get_int("num_mels"));
-  s.fmin = c.get_double("fmin");
-  s.fmax = c.get_double("fmax");
-  s.preemphasize = c.get_bool("preemphasize");
-  s.preemphasis = c.get_double("preemphasis");
-  s.min_level_db = c.get_double("min_level_db");
-  s.ref_level_db = c.get_double("ref_level_db");
-  s.max_abs_value = c.get_double("max_abs_value");
-  s.symmetric_mels = c.get_bool("symmetric_mels");
-  s.signal_normalization = c.get_bool("signal_normalization");
-  s.allow_clipping_in_normalization = c.get_bool("allow_clipping_in_normalization");
-  s.power = c.get_double("power");
-  s.griffin_lim_iters = int(c.get_int("griffin_lim_iters"));
-  if (s.num_mels < 1 || s.n_fft < 16 || s.hop_size < 1 || s.win_size < 1 || s.win_size > s.n_fft)
-    throw UserError("tacotron: bad audio settings (num_mels, n_fft, hop_size, win_size)");
-  return s;
-}
+MelSettings mel_settings_from(const Config& c) { return mel_settings_from_config(c, "tacotron"); }
 
 Overrides apply_model_overrides(Config& stage) {
   const std::string what = stage.name() + ".model_overrides";

@@ -113,3 +113,29 @@ TEST_CASE("synthesizer_mel of the sv2tts audio files gives RTVC's preprocessed m
             << std::endl;
   CHECK(worst <= 1e-3);
 }
+
+TEST_CASE("mel settings read from a plugin configuration, and impossible ones refused", "[dsp][mel]") {
+  // RTVC's synthesizer/hparams.py values, as a plugin's config.toml would hold them.
+  const std::string rtvc =
+      "sample_rate = 16000\nn_fft = 800\nhop_size = 200\nwin_size = 800\nnum_mels = 80\nfmin = 55.0\n"
+      "fmax = 7600.0\npreemphasize = true\npreemphasis = 0.97\nmin_level_db = -100.0\nref_level_db = 20.0\n"
+      "max_abs_value = 4.0\nsymmetric_mels = true\nsignal_normalization = true\n"
+      "allow_clipping_in_normalization = true\npower = 1.5\nn_iter = 60\n";
+  voxclone::MelSettings s = voxclone::mel_settings_from_config(voxclone::Config::from_toml(rtvc), "x", "n_iter");
+  voxclone::MelSettings d;
+  CHECK(s.sample_rate == 16000);
+  CHECK(s.hop_size == 200);
+  CHECK(s.fmax == 7600.0);
+  CHECK(s.griffin_lim_iters == 60);
+  CHECK_NOTHROW(voxclone::check_mel_compatible(s, d, "config", "RTVC defaults"));
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string text = rtvc;
+    return voxclone::Config::from_toml(text.replace(text.find(from), from.size(), to));
+  };
+  CHECK_THROWS_WITH(voxclone::mel_settings_from_config(with("fmax = 7600.0", "fmax = 9000.0"), "griffinlim", "n_iter"),
+                    Catch::Contains("griffinlim: need 0 <= fmin < fmax <= sample_rate / 2"));
+  CHECK_THROWS_WITH(voxclone::mel_settings_from_config(with("win_size = 800", "win_size = 900"), "tacotron", "n_iter"),
+                    Catch::Contains("tacotron: need num_mels >= 1"));
+  CHECK_THROWS_WITH(voxclone::mel_settings_from_config(with("n_iter = 60", "n_iter = 0"), "griffinlim", "n_iter"),
+                    Catch::Contains("griffinlim: n_iter must be at least 1"));
+}
