@@ -5,6 +5,7 @@
 
 #include "checkpoint/value_node.h"
 #include "voxclone/error.h"
+#include "voxclone/dtype.h"
 
 namespace voxclone::ckpt {
 
@@ -148,32 +149,7 @@ const char* Value::kind_name(Kind k) {
   return "?";
 }
 
-std::string dtype_name(const at::Tensor& t) {
-  switch (t.scalar_type()) {
-    case at::kFloat:
-      return "float32";
-    case at::kHalf:
-      return "float16";
-    case at::kBFloat16:
-      return "bfloat16";
-    case at::kDouble:
-      return "float64";
-    case at::kLong:
-      return "int64";
-    case at::kInt:
-      return "int32";
-    case at::kShort:
-      return "int16";
-    case at::kChar:
-      return "int8";
-    case at::kByte:
-      return "uint8";
-    case at::kBool:
-      return "bool";
-    default:
-      return c10::toString(t.scalar_type());
-  }
-}
+std::string dtype_name(const at::Tensor& t) { return voxclone::dtype_name(t.scalar_type()); }
 
 std::string tensor_summary(const at::Tensor& t) {
   std::ostringstream os;

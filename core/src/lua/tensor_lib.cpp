@@ -6,6 +6,7 @@
 
 #include "lua_tensor.h"
 #include "voxclone/dsp.h"
+#include "voxclone/dtype.h"
 #include "voxclone/npy.h"
 
 namespace voxclone::lua {
@@ -13,36 +14,6 @@ namespace voxclone::lua {
 namespace {
 
 constexpr int64_t kMaxListElements = 1 << 20;
-
-std::string dtype_name(at::ScalarType t) {
-  switch (t) {
-    case at::kFloat:
-      return "float32";
-    case at::kDouble:
-      return "float64";
-    case at::kHalf:
-      return "float16";
-    case at::kBFloat16:
-      return "bfloat16";
-    case at::kLong:
-      return "int64";
-    case at::kInt:
-      return "int32";
-    case at::kShort:
-      return "int16";
-    case at::kChar:
-      return "int8";
-    case at::kByte:
-      return "uint8";
-    case at::kBool:
-      return "bool";
-    default: {
-      std::string s = c10::toString(t);
-      for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-      return s;
-    }
-  }
-}
 
 at::ScalarType dtype_from_name(const std::string& name) {
   for (at::ScalarType t : {at::kFloat, at::kDouble, at::kLong, at::kInt, at::kShort, at::kByte, at::kBool})
