@@ -46,6 +46,30 @@ struct Cloner::Impl {
   std::string voice_key(const std::string& file_hash, bool preprocess) const {
     return sha256_hex(encoder_identity + (preprocess ? "\npreprocess\n" : "\nraw\n") + file_hash);
   }
+
+  // The L2-normalised mean embedding of voice files whose content hashes are already known (cached per file).
+  at::Tensor mean_embedding(const std::vector<VoiceRecord>& voices, bool preprocess) {
+    if (voices.empty()) throw UserError("no reference voice given (--voice FILE)");
+    std::vector<at::Tensor> rows;
+    for (const VoiceRecord& v : voices) {
+      std::string key = voice_key(v.sha256, preprocess);
+      at::Tensor e = cache.get(key);
+      if (e.defined() && e.size(0) == encoder->embedding_size()) {
+        spdlog::debug("voice {}: embedding from the cache", v.path);
+      } else {
+        Waveform w = read_audio(v.path);
+        try {
+          e = encoder->embed(w, preprocess).to(at::kFloat).cpu();
+        } catch (const UserError& err) {
+          throw UserError(v.path + ": " + err.what());
+        }
+        cache.put(key, e);
+      }
+      rows.push_back(e);
+    }
+    at::Tensor mean = at::stack(rows).mean(0);
+    return mean / mean.norm().clamp_min(1e-12);
+  }
 };
 
 Cloner::Cloner(const ModelsConfig& models, const std::string& cache_dir)
@@ -65,26 +89,9 @@ Cloner::~Cloner() = default;
 int Cloner::sample_rate() const { return impl_->vocoder->sample_rate(); }
 
 at::Tensor Cloner::voice_embedding(const std::vector<std::string>& voices, bool preprocess) {
-  if (voices.empty()) throw UserError("no reference voice given (--voice FILE)");
-  std::vector<at::Tensor> rows;
-  for (const std::string& path : voices) {
-    std::string key = impl_->voice_key(sha256_file(path), preprocess);
-    at::Tensor e = impl_->cache.get(key);
-    if (e.defined() && e.size(0) == impl_->encoder->embedding_size()) {
-      spdlog::debug("voice {}: embedding from the cache", path);
-    } else {
-      Waveform w = read_audio(path);
-      try {
-        e = impl_->encoder->embed(w, preprocess).to(at::kFloat).cpu();
-      } catch (const UserError& err) {
-        throw UserError(path + ": " + err.what());
-      }
-      impl_->cache.put(key, e);
-    }
-    rows.push_back(e);
-  }
-  at::Tensor mean = at::stack(rows).mean(0);
-  return mean / mean.norm().clamp_min(1e-12);
+  std::vector<VoiceRecord> records;
+  for (const auto& v : voices) records.push_back({v, sha256_file(v)});
+  return impl_->mean_embedding(records, preprocess);
 }
 
 std::vector<std::string> check_clone_request(const CloneRequest& r) {
@@ -119,8 +126,9 @@ CloneResult Cloner::clone(const CloneRequest& request) {
   result.seed = request.seed >= 0 ? request.seed : int64_t(std::random_device{}() & 0x7fffffff);
 
   std::vector<VoiceRecord> voices;
-  for (const auto& v : request.voices) voices.push_back({fs::absolute(v).lexically_normal().string(), sha256_file(v)});
-  at::Tensor reference = voice_embedding(request.voices, request.preprocess_voices);
+  for (const auto& v : request.voices) voices.push_back({v, sha256_file(v)});
+  at::Tensor reference = impl_->mean_embedding(voices, request.preprocess_voices);  // each file hashed once
+  for (auto& v : voices) v.path = fs::absolute(v.path).lexically_normal().string();  // as the metadata records it
   at::Tensor embeds = reference.unsqueeze(0).expand({int64_t(result.pieces.size()), reference.size(0)}).contiguous();
 
   int rate = impl_->vocoder->sample_rate();

@@ -48,6 +48,13 @@ size_t cache_entries(const std::string& dir) {
   return n;
 }
 
+// dir/voices: anna.wav (the reference fixture) and broken.wav (not audio).
+void make_voices(const std::string& dir) {
+  fs::create_directories(dir + "/voices");
+  fs::copy_file(voice(), dir + "/voices/anna.wav", fs::copy_options::overwrite_existing);
+  std::ofstream(dir + "/voices/broken.wav") << "not audio";
+}
+
 }  // namespace
 
 TEST_CASE("clone writes a WAV with its settings, and --settings-from reproduces it", "[clone][cli]") {
@@ -164,10 +171,7 @@ TEST_CASE("recipes clone through vc.cloner and get the same WAV as the command",
 
 TEST_CASE("batch_clone clones each row, reports bad rows, and skips finished rows when run again", "[clone][recipes]") {
   std::string dir = vctest::scratch_dir("batch_clone");
-  std::string v = voice();
-  fs::create_directories(dir + "/voices");
-  fs::copy_file(v, dir + "/voices/anna.wav", fs::copy_options::overwrite_existing);
-  std::ofstream(dir + "/voices/broken.wav") << "not audio";
+  make_voices(dir);
   std::ofstream(dir + "/jobs.csv") << "reference,text,output,seed\n"
                                       "voices/anna.wav,\"Hello, \"\"world\"\".\",out/a.wav,3\n"
                                       "voices/broken.wav,Hi.,out/b.wav,\n"
@@ -204,9 +208,7 @@ TEST_CASE("batch_clone clones each row, reports bad rows, and skips finished row
 
 TEST_CASE("the clone recipe makes every voice say every text and keeps going past a bad voice", "[clone][recipes]") {
   std::string dir = vctest::scratch_dir("clone_recipe");
-  fs::create_directories(dir + "/voices");
-  fs::copy_file(voice(), dir + "/voices/anna.wav", fs::copy_options::overwrite_existing);
-  std::ofstream(dir + "/voices/broken.wav") << "not audio";
+  make_voices(dir);
   std::ofstream(dir + "/texts.txt") << "First text.\n# a comment\n\nSecond text.\n";
   std::string cmd = "cd " + dir + " && VOXCLONE_CACHE_DIR=" + dir + "/cache " + vctest::voxclone_binary() +
                     " " SMALL_MODELS " run " VOXCLONE_SOURCE_DIR "/recipes/clone.lua voices_dir=voices texts=texts.txt"
