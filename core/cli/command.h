@@ -17,6 +17,7 @@ struct GlobalOptions {
   std::string log_level = "info";
   std::string log_file;
   std::vector<std::string> plugin_dirs;
+  int threads = 0;  ///< intra-op threads; 0: $OMP_NUM_THREADS if set, else every core this process may use
 };
 GlobalOptions& global_options();
 

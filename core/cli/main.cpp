@@ -1,7 +1,11 @@
 // The `voxclone` executable: global options, subcommand dispatch, and the mapping of errors to exit codes
 // (0 success, 2 bad input or usage with one line on stderr, 1 internal error).
+#include <ATen/Parallel.h>
+#include <sched.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "command.h"
@@ -23,9 +27,27 @@ std::vector<RegisteredCommand>& registered_commands() {
 
 CommandRegistrar::CommandRegistrar(int order, Setup setup) { registered_commands().push_back({order, setup}); }
 
+namespace {
+
+// LibTorch built with OpenMP starts with one intra-op thread here unless OMP_NUM_THREADS says otherwise;
+// PyTorch's default (and what the reference timings use) is one per core.
+void set_threads(int requested) {
+  int n = requested;
+  if (n <= 0 && std::getenv("OMP_NUM_THREADS")) return;  // the OpenMP runtime already read it
+  if (n <= 0) {
+    cpu_set_t set;
+    n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+  }
+  at::set_num_threads(std::max(1, n));
+  spdlog::debug("{} intra-op thread(s)", at::get_num_threads());
+}
+
+}  // namespace
+
 void prepare_runtime() {
   auto& g = global_options();
   init_logging(g.log_level, g.log_file);
+  set_threads(g.threads);
   auto& rt = Runtime::instance();
   rt.set_device(g.device);
   if (!g.config.empty()) rt.add_config_file(g.config);
@@ -48,6 +70,9 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", g.log_level, "trace, debug, info, warn, error")->capture_default_str();
   app.add_option("--log-file", g.log_file, "Also write the log to this file");
   app.add_option("--plugin-dir", g.plugin_dirs, "Extra folder to scan for plugins (repeatable)");
+  app.add_option("--threads", g.threads,
+                 "Intra-op threads (default: $OMP_NUM_THREADS if set, else one per available core)")
+      ->check(CLI::Range(0, 4096));
 
   auto& cmds = cli::registered_commands();
   std::sort(cmds.begin(), cmds.end(), [](auto& a, auto& b) { return a.order < b.order; });

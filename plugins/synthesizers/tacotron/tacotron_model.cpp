@@ -195,6 +195,16 @@ Tensor DecoderImpl::zoneout(const Tensor& prev, const Tensor& current, double p)
   return prev * mask + current * (1 - mask);
 }
 
+std::pair<Tensor, Tensor> DecoderImpl::lstm_step(torch::nn::LSTMCell& cell, FastLstmCell& fast, bool use_fast,
+                                                 const Tensor& x, const Tensor& h, const Tensor& c) {
+  if (!use_fast) {
+    auto [h2, c2] = cell(x, std::make_tuple(h, c));
+    return {h2, c2};
+  }
+  fast.prepare(cell->weight_ih, cell->weight_hh, cell->bias_ih, cell->bias_hh);
+  return fast.step(x, h, c);
+}
+
 std::tuple<Tensor, Tensor, Tensor> DecoderImpl::forward(const Tensor& encoder_seq, const Tensor& encoder_seq_proj,
                                                         const Tensor& prenet_in, DecoderState& s,
                                                         const Tensor& char_mask) {
@@ -207,16 +217,31 @@ std::tuple<Tensor, Tensor, Tensor> DecoderImpl::forward(const Tensor& encoder_se
   s.context = torch::matmul(scores.unsqueeze(-1).transpose(1, 2), encoder_seq).squeeze(1);
   Tensor x = rnn_input(torch::cat({s.context, s.attn_hidden}, 1));
 
-  auto [h1, c1] = res_rnn1(x, std::make_tuple(s.rnn1_hidden, s.rnn1_cell));
+  const bool use_fast = fast_inference && !is_training() && !torch::GradMode::is_enabled() &&
+                        FastLstmCell::supports(res_rnn1->weight_ih);
+  auto [h1, c1] = lstm_step(res_rnn1, fast_rnn1, use_fast, x, s.rnn1_hidden, s.rnn1_cell);
   s.rnn1_hidden = is_training() ? zoneout(s.rnn1_hidden, h1) : h1;
   s.rnn1_cell = c1;
   x = x + s.rnn1_hidden;
-  auto [h2, c2] = res_rnn2(x, std::make_tuple(s.rnn2_hidden, s.rnn2_cell));
+  auto [h2, c2] = lstm_step(res_rnn2, fast_rnn2, use_fast, x, s.rnn2_hidden, s.rnn2_cell);
   s.rnn2_hidden = is_training() ? zoneout(s.rnn2_hidden, h2) : h2;
   s.rnn2_cell = c2;
   x = x + s.rnn2_hidden;
 
-  Tensor mels = mel_proj(x).view({batch, n_mels, kMaxR}).slice(2, 0, r());
+  Tensor mels;
+  if (use_fast) {
+    // Only r of the kMaxR frames per band are kept, so only their rows are multiplied (RTVC computes all).
+    const Tensor& w = mel_proj->weight;
+    if (!mel_proj_r.defined() || mel_proj_r_key != w.data_ptr() || mel_proj_r_version != w._version() ||
+        mel_proj_r.size(0) != n_mels * r()) {
+      mel_proj_r = w.view({n_mels, kMaxR, w.size(1)}).slice(1, 0, r()).reshape({n_mels * r(), w.size(1)}).contiguous();
+      mel_proj_r_key = w.data_ptr();
+      mel_proj_r_version = w._version();
+    }
+    mels = torch::nn::functional::linear(x, mel_proj_r).view({batch, n_mels, r()});
+  } else {
+    mels = mel_proj(x).view({batch, n_mels, kMaxR}).slice(2, 0, r());
+  }
   Tensor stop = torch::sigmoid(stop_proj(torch::cat({x, s.context}, 1)));
   return {mels, scores, stop};
 }

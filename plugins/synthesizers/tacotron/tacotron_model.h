@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "fast_lstm.h"
 #include "tacotron_options.h"
 #include "voxclone/checkpoint.h"
 
@@ -106,6 +107,18 @@ struct DecoderImpl : torch::nn::Module {
   torch::nn::LSTMCell res_rnn1{nullptr}, res_rnn2{nullptr};
   torch::nn::Linear mel_proj{nullptr}, stop_proj{nullptr};
   int64_t n_mels;
+  /// Inference (eval mode, no autograd, float32 on the CPU) runs the residual LSTMs with FastLstmCell.
+  bool fast_inference = true;
+  FastLstmCell fast_rnn1, fast_rnn2;
+  /// mel_proj's rows for the first r of kMaxR frames (inference computes only those), and what they came from.
+  torch::Tensor mel_proj_r;
+  const void* mel_proj_r_key = nullptr;
+  uint32_t mel_proj_r_version = 0;
+
+ private:
+  std::pair<torch::Tensor, torch::Tensor> lstm_step(torch::nn::LSTMCell& cell, FastLstmCell& fast, bool use_fast,
+                                                    const torch::Tensor& x, const torch::Tensor& h,
+                                                    const torch::Tensor& c);
 };
 TORCH_MODULE(Decoder);
 

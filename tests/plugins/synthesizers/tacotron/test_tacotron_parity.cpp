@@ -101,6 +101,10 @@ TEST_CASE("RTVC generate() matches gen.* and the stop rule matches stop.*") {
   auto io = vctest::load_pt_dict(vctest::fixture_or_skip("rtvc/synthesizer/tacotron_io.pt"));
   auto m = load_for_parity(path);
   torch::NoGradGuard ng;
+  // Both decoder paths: LibTorch's LSTMCell and the packed FastLstmCell that generation uses by default.
+  const bool fast = GENERATE(true, false);
+  INFO("fast_inference " << fast);
+  m->decoder->fast_inference = fast;
   TacotronOutput g = m->generate(io.at("gen.chars"), io.at("gen.embeds"), 40);
   CHECK_FALSE(g.stopped_early);
   CHECK_CLOSE(g.mel_outputs, io.at("gen.mel_outputs"), 1e-5);
