@@ -26,9 +26,21 @@ SpeakerEncoderNetImpl::SpeakerEncoderNetImpl(const ModelOptions& o) : options_(o
 }
 
 torch::Tensor SpeakerEncoderNetImpl::forward(const torch::Tensor& mels) {
-  auto out = lstm->forward(mels);
-  torch::Tensor hidden = std::get<0>(std::get<1>(out));  // [layers, batch, hidden]
-  torch::Tensor raw = torch::relu(linear->forward(hidden[-1]));
+  torch::Tensor last;  // the last layer's final hidden state [batch, hidden]
+  if (fast_inference && !is_training() && !torch::GradMode::is_enabled() && mels.size(1) > 0) {
+    std::vector<LstmWeights> layers;
+    auto p = lstm->named_parameters();
+    for (int64_t l = 0; l < options_.num_layers; ++l) {
+      const std::string n = std::to_string(l);
+      layers.push_back({p["weight_ih_l" + n], p["weight_hh_l" + n], p["bias_ih_l" + n], p["bias_hh_l" + n]});
+    }
+    if (std::all_of(layers.begin(), layers.end(), fast_lstm_supports)) {
+      fast_lstm_.prepare(layers);
+      last = fast_lstm_.last_hidden(mels);
+    }
+  }
+  if (!last.defined()) last = std::get<0>(std::get<1>(lstm->forward(mels)))[-1];
+  torch::Tensor raw = torch::relu(linear->forward(last));
   return raw / (torch::norm(raw, 2, {1}, true) + 1e-5);
 }
 

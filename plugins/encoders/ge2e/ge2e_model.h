@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "partials.h"
+#include "voxclone/fast_lstm.h"
 
 namespace voxclone::ge2e {
 
@@ -45,9 +46,12 @@ class SpeakerEncoderNetImpl : public torch::nn::Module {
   torch::nn::LSTM lstm{nullptr};
   torch::nn::Linear linear{nullptr};
   torch::Tensor similarity_weight, similarity_bias;
+  /// Inference (eval mode, no autograd, float32 on the CPU) runs the LSTM with voxclone::FastLstm.
+  bool fast_inference = true;
 
  private:
   ModelOptions options_;
+  FastLstm fast_lstm_;
 };
 TORCH_MODULE(SpeakerEncoderNet);
 

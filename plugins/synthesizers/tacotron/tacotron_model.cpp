@@ -195,13 +195,21 @@ Tensor DecoderImpl::zoneout(const Tensor& prev, const Tensor& current, double p)
   return prev * mask + current * (1 - mask);
 }
 
+namespace {
+
+LstmWeights lstm_weights(const torch::nn::LSTMCellImpl& cell) {
+  return {cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh};
+}
+
+}  // namespace
+
 std::pair<Tensor, Tensor> DecoderImpl::lstm_step(torch::nn::LSTMCell& cell, FastLstmCell& fast, bool use_fast,
                                                  const Tensor& x, const Tensor& h, const Tensor& c) {
   if (!use_fast) {
     auto [h2, c2] = cell(x, std::make_tuple(h, c));
     return {h2, c2};
   }
-  fast.prepare(cell->weight_ih, cell->weight_hh, cell->bias_ih, cell->bias_hh);
+  fast.prepare(lstm_weights(*cell));
   return fast.step(x, h, c);
 }
 
@@ -218,7 +226,7 @@ std::tuple<Tensor, Tensor, Tensor> DecoderImpl::forward(const Tensor& encoder_se
   Tensor x = rnn_input(torch::cat({s.context, s.attn_hidden}, 1));
 
   const bool use_fast = fast_inference && !is_training() && !torch::GradMode::is_enabled() &&
-                        FastLstmCell::supports(res_rnn1->weight_ih);
+                        fast_lstm_supports(lstm_weights(*res_rnn1)) && fast_lstm_supports(lstm_weights(*res_rnn2));
   auto [h1, c1] = lstm_step(res_rnn1, fast_rnn1, use_fast, x, s.rnn1_hidden, s.rnn1_cell);
   s.rnn1_hidden = is_training() ? zoneout(s.rnn1_hidden, h1) : h1;
   s.rnn1_cell = c1;

@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
-#include "fast_lstm.h"
 #include "tacotron_options.h"
 #include "voxclone/checkpoint.h"
+#include "voxclone/fast_lstm.h"
 
 namespace voxclone::tacotron {
 

@@ -1,5 +1,6 @@
 // Benchmark of the GE2E encoder: embedding 10 s of 16 kHz audio (mel + partials + network, no decoding)
 // and one training step of 64 speakers × 10 utterances × 160 frames. Prints the best and median of N runs.
+//   bench_ge2e [CHECKPOINT|""] [runs=10] [threads]; VOXCLONE_GE2E_FAST=0 times LibTorch's LSTM instead.
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -35,17 +36,21 @@ std::pair<double, double> time_ms(int runs, F&& f) {
 int main(int argc, char** argv) {
   std::string checkpoint = argc > 1 ? argv[1] : "";
   int runs = argc > 2 ? std::atoi(argv[2]) : 10;
+  if (argc > 3) torch::set_num_threads(std::atoi(argv[3]));
+  const char* fast = std::getenv("VOXCLONE_GE2E_FAST");  // "0": LibTorch's LSTM instead of the packed one
   torch::manual_seed(0);
   SpeakerEncoderNet net =
       checkpoint.empty() ? SpeakerEncoderNet(ModelOptions{}) : open_checkpoint(checkpoint);
   net->eval();
+  net->fast_inference = !(fast && std::string(fast) == "0");
   // 10 s of speech-like noise: the content does not change the cost.
   std::vector<float> wav(160000);
   for (size_t i = 0; i < wav.size(); ++i)
     wav[i] = 0.1f * std::sin(0.05f * float(i)) * std::sin(0.0007f * float(i));
   embed_utterance(*net, wav);  // warm-up
   auto [best, median] = time_ms(runs, [&] { embed_utterance(*net, wav); });
-  std::printf("threads %d\n", torch::get_num_threads());
+  std::printf("threads %d, LSTM %s\n", torch::get_num_threads(),
+              net->fast_inference ? (std::string("packed, ") + voxclone::fast_lstm_isa()).c_str() : "LibTorch");
   std::printf("embed 10 s of audio (12 partials): best %.1f ms, median %.1f ms\n", best, median);
 
   TrainSettings s;  // 64 × 10 × 160, Adam 1e-4
