@@ -29,11 +29,7 @@ struct Entry {
 std::map<std::string, Entry> read_transcript(const std::string& path, ProblemList& problems) {
   std::map<std::string, Entry> entries;
   std::vector<TextLine> lines;
-  std::string error;
-  if (!read_text_lines(path, lines, error)) {
-    problems.add(path, 0, "transcript " + error + "; utterances are listed without text");
-    return entries;
-  }
+  if (!read_transcript_lines(path, lines, problems)) return entries;
   for (const auto& l : lines) {
     std::string text = trim(l.text);
     if (text.empty()) continue;
@@ -87,25 +83,15 @@ DatasetListing list_aidatatang(const std::string& root, const std::vector<std::s
             e.path().string(), 0,
             "not extracted: run 'tar -xzf " + name + "' in " + dir.string() + " (its audio is not listed)");
     }
-    for (const auto& speaker : sorted_subdirs(dir.string())) {
-      for (const auto& file : sorted_files((dir / speaker).string(), {".wav", ".flac", ".mp3"})) {
-        Utterance u;
-        u.id = fs::path(file).stem().string();
-        u.speaker = speaker;
-        u.subset = subset;
-        u.audio = (dir / speaker / file).string();
-        u.language = "zh";
-        auto it = entries.find(u.id);
-        if (it == entries.end()) {
-          problems.add(u.audio, 0, "no line in " + transcript + "; listed without text");
-        } else {
-          u.text = it->second.text;
-          seen.insert(u.id);
-        }
-        describe_audio(u, problems);
-        out.utterances.push_back(std::move(u));
+    list_speaker_audio(dir.string(), subset, problems, out.utterances, [&](Utterance& u, const std::string&) {
+      auto it = entries.find(u.id);
+      if (it == entries.end()) {
+        problems.add(u.audio, 0, "no line in " + transcript + "; listed without text");
+      } else {
+        u.text = it->second.text;
+        seen.insert(u.id);
       }
-    }
+    });
   }
   // The transcript covers every subset: only a full listing can tell that audio is missing.
   if (subsets.empty())

@@ -30,11 +30,7 @@ struct Entry {
 std::map<std::string, Entry> read_content(const std::string& path, ProblemList& problems) {
   std::map<std::string, Entry> entries;
   std::vector<TextLine> lines;
-  std::string error;
-  if (!read_text_lines(path, lines, error)) {
-    problems.add(path, 0, "transcript " + error + "; utterances are listed without text");
-    return entries;
-  }
+  if (!read_transcript_lines(path, lines, problems)) return entries;
   for (const auto& l : lines) {
     if (trim(l.text).empty()) continue;
     size_t tab = l.text.find('\t');
@@ -95,25 +91,15 @@ DatasetListing list_aishell3(const std::string& root, const std::vector<std::str
     fs::path wav_dir = dir / "wav";
     if (!fs::is_directory(wav_dir, ec)) problems.add(wav_dir.string(), 0, "audio folder missing");
     std::set<std::string> seen;
-    for (const auto& speaker : sorted_subdirs(wav_dir.string())) {
-      for (const auto& file : sorted_files((wav_dir / speaker).string(), {".wav", ".flac", ".mp3"})) {
-        Utterance u;
-        u.id = fs::path(file).stem().string();
-        u.speaker = speaker;
-        u.subset = subset;
-        u.audio = (wav_dir / speaker / file).string();
-        u.language = "zh";
-        auto it = entries.find(u.id);
-        if (it == entries.end()) {
-          problems.add(u.audio, 0, "no line in " + content + "; listed without text");
-        } else {
-          u.text = options.pinyin_text ? it->second.pinyin : it->second.hanzi;
-          seen.insert(u.id);
-        }
-        describe_audio(u, problems);
-        out.utterances.push_back(std::move(u));
+    list_speaker_audio(wav_dir.string(), subset, problems, out.utterances, [&](Utterance& u, const std::string&) {
+      auto it = entries.find(u.id);
+      if (it == entries.end()) {
+        problems.add(u.audio, 0, "no line in " + content + "; listed without text");
+      } else {
+        u.text = options.pinyin_text ? it->second.pinyin : it->second.hanzi;
+        seen.insert(u.id);
       }
-    }
+    });
     for (const auto& [key, e] : entries)
       if (!seen.count(key))
         problems.add(content, e.line, "no audio file for " + key + " under " + wav_dir.string());

@@ -182,6 +182,31 @@ void describe_audio(Utterance& u, ProblemList& problems) {
   u.seconds = h.seconds;
 }
 
+bool read_transcript_lines(const std::string& path, std::vector<TextLine>& lines, ProblemList& problems) {
+  std::string error;
+  if (read_text_lines(path, lines, error)) return true;
+  problems.add(path, 0, "transcript " + error + "; utterances are listed without text");
+  return false;
+}
+
+void list_speaker_audio(const std::string& dir, const std::string& subset, ProblemList& problems,
+                        std::vector<Utterance>& out,
+                        const std::function<void(Utterance& u, const std::string& file)>& fill) {
+  for (const auto& speaker : sorted_subdirs(dir)) {
+    for (const auto& file : sorted_files((fs::path(dir) / speaker).string(), {".wav", ".flac", ".mp3"})) {
+      Utterance u;
+      u.id = fs::path(file).stem().string();
+      u.speaker = speaker;
+      u.subset = subset;
+      u.audio = (fs::path(dir) / speaker / file).string();
+      u.language = "zh";
+      fill(u, file);
+      describe_audio(u, problems);
+      out.push_back(std::move(u));
+    }
+  }
+}
+
 void sort_utterances(std::vector<Utterance>& utterances) {
   std::sort(utterances.begin(), utterances.end(), [](const Utterance& a, const Utterance& b) {
     return std::tie(a.subset, a.speaker, a.id) < std::tie(b.subset, b.speaker, b.id);

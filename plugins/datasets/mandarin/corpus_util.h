@@ -1,6 +1,7 @@
 // Helpers the Mandarin corpus readers share: transcript lines, WAV headers, problem lists, subset folders.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -61,6 +62,17 @@ std::vector<std::string> select_subsets(const std::string& corpus, const std::ve
 std::vector<std::string> sorted_subdirs(const std::string& dir);
 /// Regular files directly in `dir` whose lower-cased extension is one of `exts` (".wav"), sorted by name.
 std::vector<std::string> sorted_files(const std::string& dir, const std::vector<std::string>& exts);
+
+/// read_text_lines for a corpus transcript: an unreadable file is one problem ("utterances are listed
+/// without text") and false.
+bool read_transcript_lines(const std::string& path, std::vector<TextLine>& lines, ProblemList& problems);
+
+/// Every audio file (.wav, .flac, .mp3) of `dir`/<speaker>/, speakers and files sorted, as an utterance of
+/// `subset` with its id (the file's stem), speaker, audio path and language "zh"; `fill(u, file name)` adds
+/// the text, then the WAV header is read (describe_audio) and `u` appended to `out`.
+void list_speaker_audio(const std::string& dir, const std::string& subset, ProblemList& problems,
+                        std::vector<Utterance>& out,
+                        const std::function<void(Utterance& u, const std::string& file)>& fill);
 
 /// Fills sample_rate/seconds from the WAV header when the file is a WAV; reports unreadable headers.
 void describe_audio(Utterance& u, ProblemList& problems);

@@ -28,11 +28,7 @@ std::map<std::string, Entry> read_trans(const std::string& path, const Magicdata
                                         ProblemList& problems) {
   std::map<std::string, Entry> entries;
   std::vector<TextLine> lines;
-  std::string error;
-  if (!read_text_lines(path, lines, error)) {
-    problems.add(path, 0, "transcript " + error + "; utterances are listed without text");
-    return entries;
-  }
+  if (!read_transcript_lines(path, lines, problems)) return entries;
   bool first = true;
   for (const auto& l : lines) {
     if (trim(l.text).empty()) continue;
@@ -103,30 +99,20 @@ DatasetListing list_magicdata(const std::string& root, const std::vector<std::st
     std::string trans = (dir / "TRANS.txt").string();
     auto entries = read_trans(trans, options, problems);
     std::set<std::string> seen;
-    for (const auto& speaker : sorted_subdirs(dir.string())) {
-      for (const auto& file : sorted_files((dir / speaker).string(), {".wav", ".flac", ".mp3"})) {
-        Utterance u;
-        u.id = fs::path(file).stem().string();
-        u.speaker = speaker;
-        u.subset = subset;
-        u.audio = (dir / speaker / file).string();
-        u.language = "zh";
-        // TRANS.txt names the file with its extension; accept a bare id as MockingBird's lookup does.
-        auto it = entries.find(file);
-        if (it == entries.end()) it = entries.find(u.id);
-        if (it == entries.end()) {
-          problems.add(u.audio, 0, "no line in " + trans + "; listed without text");
-        } else {
-          u.text = it->second.text;
-          seen.insert(it->first);
-          if (it->second.speaker != speaker)
-            problems.add(trans, it->second.line,
-                         "SpeakerID " + it->second.speaker + " but the audio is in folder " + speaker);
-        }
-        describe_audio(u, problems);
-        out.utterances.push_back(std::move(u));
+    list_speaker_audio(dir.string(), subset, problems, out.utterances, [&](Utterance& u, const std::string& file) {
+      // TRANS.txt names the file with its extension; accept a bare id as MockingBird's lookup does.
+      auto it = entries.find(file);
+      if (it == entries.end()) it = entries.find(u.id);
+      if (it == entries.end()) {
+        problems.add(u.audio, 0, "no line in " + trans + "; listed without text");
+      } else {
+        u.text = it->second.text;
+        seen.insert(it->first);
+        if (it->second.speaker != u.speaker)
+          problems.add(trans, it->second.line,
+                       "SpeakerID " + it->second.speaker + " but the audio is in folder " + u.speaker);
       }
-    }
+    });
     for (const auto& [key, e] : entries)
       if (!seen.count(key))
         problems.add(trans, e.line, "no audio file " + e.speaker + "/" + key + " in " + dir.string());
