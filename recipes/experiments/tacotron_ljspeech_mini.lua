@@ -18,6 +18,8 @@ local a = vc.args {
   max_minutes = {type = "number", default = 60},
   max_steps = {type = "int", default = 100000},
   eval_interval = {type = "int", default = 100},
+  guided_attention = {type = "number", default = 0,
+                      help = "weight of the guided attention loss (Tachibana et al. 2018; 0 = RTVC's losses only)"},
   seed = {type = "int", default = 1},
   force_restart = {type = "bool", default = false},
 }
@@ -39,6 +41,7 @@ local t = vc.stage("synthesizer_train", {
   syn_dir = syn_dir, run_dir = a.out, model_overrides = overrides,
   tts_schedule = {{a.r, a.learning_rate, a.max_steps, a.batch_size}}, max_steps = a.max_steps,
   max_wall_seconds = a.max_minutes * 60, tts_eval_interval = a.eval_interval, save_every = 100, seed = a.seed,
+  guided_attention_weight = a.guided_attention,
   force_restart = a.force_restart,
 })
 vc.log.info("steps %d → %d, loss %.3f → %.3f; log: %s; plots: %s", t.start_step, t.end_step, t.first_loss,

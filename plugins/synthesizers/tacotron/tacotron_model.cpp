@@ -393,6 +393,16 @@ TacotronLosses tacotron_losses(const TacotronOutput& out, const Tensor& mels, co
   return l;
 }
 
+Tensor guided_attention_loss(const Tensor& attention, const Tensor& chars, const Tensor& steps, double sigma) {
+  auto fo = attention.options();
+  const int64_t B = attention.size(0), S = attention.size(1), N = attention.size(2);
+  Tensor n = torch::arange(N, fo).view({1, 1, N}), t = torch::arange(S, fo).view({1, S, 1});
+  Tensor nl = chars.to(fo).view({B, 1, 1}).clamp_min(1), tl = steps.to(fo).view({B, 1, 1}).clamp_min(1);
+  Tensor w = 1.0 - torch::exp(-(n / nl - t / tl).pow(2) / (2.0 * sigma * sigma));
+  Tensor mask = ((n < nl) & (t < tl)).to(attention.scalar_type());
+  return (attention * w * mask).sum() / mask.sum().clamp_min(1.0);
+}
+
 Tensor stop_targets(const std::vector<int64_t>& lengths, int64_t frames) {
   Tensor s = torch::ones({int64_t(lengths.size()), frames});
   for (size_t j = 0; j < lengths.size(); ++j)

@@ -173,6 +173,13 @@ struct TacotronLosses {
 TacotronLosses tacotron_losses(const TacotronOutput& out, const torch::Tensor& mels, const torch::Tensor& stop_targets,
                                const torch::Tensor& lengths = {});
 
+/// Guided attention loss (Tachibana et al., "Efficiently Trainable Text-to-Speech System Based on Deep
+/// Convolutional Networks with Guided Attention", 2018), not part of RTVC: the mean over each item's real
+/// decoder steps t < steps[b] and characters n < chars[b] of attention × (1 − exp(−(n/N − t/T)² / 2σ²)).
+/// `attention` (B, decoder steps, N); `chars`, `steps` (B) int64.
+torch::Tensor guided_attention_loss(const torch::Tensor& attention, const torch::Tensor& chars,
+                                    const torch::Tensor& steps, double sigma = 0.2);
+
 /// RTVC's stop targets: ones (B, T) with [:len - 1] = 0 per item.
 torch::Tensor stop_targets(const std::vector<int64_t>& lengths, int64_t frames);
 

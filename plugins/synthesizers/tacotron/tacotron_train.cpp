@@ -202,6 +202,10 @@ class TacotronTrainTask : public TrainTask {
     optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(1e-3));
     clip_ = stage.get_double("tts_clip_grad_norm");
     masked_ = stage.get_bool("masked_loss");
+    guided_weight_ = stage.get_double("guided_attention_weight");
+    guided_sigma_ = stage.get_double("guided_attention_sigma");
+    if (guided_weight_ < 0 || guided_sigma_ <= 0)
+      throw UserError("synthesizer_train: guided_attention_weight must be >= 0 and guided_attention_sigma > 0");
     eval_samples_ = stage.get_int("tts_eval_num_samples");
   }
 
@@ -240,6 +244,14 @@ class TacotronTrainTask : public TrainTask {
     model_->train();
     TacotronOutput out = model_->forward(chars, mels, embeds);
     TacotronLosses l = tacotron_losses(out, mels, stop, masked_ ? last_.lengths.to(device_) : Tensor());
+    double guided = 0.0;
+    if (guided_weight_ > 0) {
+      Tensor text_lengths = (chars != 0).sum(1);
+      Tensor steps = (last_.lengths.to(device_) + (s->r - 1)).div(s->r, "floor");
+      Tensor g = guided_attention_loss(out.attention, text_lengths, steps, guided_sigma_);
+      guided = g.item<double>();
+      l.total = l.total + guided_weight_ * g;
+    }
     optimizer_->zero_grad();
     l.total.backward();
     double norm = clip_ > 0 ? clip_grad_norm(model_->parameters(), clip_) : 0.0;
@@ -251,6 +263,7 @@ class TacotronTrainTask : public TrainTask {
     r.loss = last_loss_;
     r.metrics = {{"m1", l.m1.item<double>()}, {"m2", l.m2.item<double>()}, {"stop", l.stop.item<double>()},
                  {"grad_norm", norm},          {"lr", s->lr},               {"r", double(s->r)}};
+    if (guided_weight_ > 0) r.metrics.push_back({"guided_attention", guided});
     return r;
   }
 
@@ -315,6 +328,7 @@ class TacotronTrainTask : public TrainTask {
   std::unique_ptr<torch::optim::Adam> optimizer_;
   double clip_ = 1.0;
   bool masked_ = true;
+  double guided_weight_ = 0.0, guided_sigma_ = 0.2;
   int64_t eval_samples_ = 1;
   std::mt19937_64 rng_;
   std::vector<size_t> order_;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "fixtures.h"
+#include "tacotron_model.h"
 #include "tacotron_options.h"
 #include "voxclone/runtime.h"
 
@@ -120,4 +121,28 @@ TEST_CASE(
   CHECK_THROWS_WITH(tacotron::apply_model_overrides(stage), Catch::Contains("max_mel_frames"));
   stage = stage_with({"fmax"});
   CHECK_THROWS_WITH(tacotron::apply_model_overrides(stage), Catch::Contains("expected \"key=value\""));
+}
+
+TEST_CASE("guided attention loss: near zero on the diagonal, large off it, padding ignored") {
+  using namespace voxclone::tacotron;
+  const int64_t S = 20, N = 10;
+  // Item 0: 20 real steps over 10 characters; item 1: 10 real steps over 5 characters, the rest padding.
+  torch::Tensor chars = torch::tensor({N, int64_t(5)}), steps = torch::tensor({S, int64_t(10)});
+  auto diagonal = [&](int64_t s_len, int64_t n_len) {
+    torch::Tensor a = torch::zeros({S, N});
+    for (int64_t t = 0; t < s_len; ++t) a[t][std::min(n_len - 1, t * n_len / s_len)] = 1.0;
+    return a;
+  };
+  torch::Tensor aligned = torch::stack({diagonal(S, N), diagonal(10, 5)});
+  torch::Tensor anti = aligned.flip({2});  // the same weights read backwards: far from the diagonal
+  double on = guided_attention_loss(aligned, chars, steps).item<double>();
+  double off = guided_attention_loss(torch::stack({anti[0], anti[0]}), chars, steps).item<double>();
+  // The loss is a mean over every (step, character) cell, so its scale is about 1 / N.
+  CHECK(on < 0.005);
+  CHECK(off > 10 * on);
+  CHECK(off > 0.04);
+  // Attention mass on padded positions (t >= steps or n >= chars) does not count.
+  torch::Tensor padded = aligned.clone();
+  padded[1].slice(0, 10).fill_(1.0);
+  CHECK(guided_attention_loss(padded, chars, steps).item<double>() == Approx(on));
 }
