@@ -400,7 +400,8 @@ Tensor guided_attention_loss(const Tensor& attention, const Tensor& chars, const
   Tensor nl = chars.to(fo).view({B, 1, 1}).clamp_min(1), tl = steps.to(fo).view({B, 1, 1}).clamp_min(1);
   Tensor w = 1.0 - torch::exp(-(n / nl - t / tl).pow(2) / (2.0 * sigma * sigma));
   Tensor mask = ((n < nl) & (t < tl)).to(attention.scalar_type());
-  return (attention * w * mask).sum() / mask.sum().clamp_min(1.0);
+  Tensor real_steps = (t < tl).to(attention.scalar_type()).sum();
+  return (attention * w * mask).sum() / real_steps.clamp_min(1.0);
 }
 
 Tensor stop_targets(const std::vector<int64_t>& lengths, int64_t frames) {

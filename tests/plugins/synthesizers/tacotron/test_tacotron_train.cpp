@@ -137,10 +137,10 @@ TEST_CASE("guided attention loss: near zero on the diagonal, large off it, paddi
   torch::Tensor anti = aligned.flip({2});  // the same weights read backwards: far from the diagonal
   double on = guided_attention_loss(aligned, chars, steps).item<double>();
   double off = guided_attention_loss(torch::stack({anti[0], anti[0]}), chars, steps).item<double>();
-  // The loss is a mean over every (step, character) cell, so its scale is about 1 / N.
-  CHECK(on < 0.005);
+  // The attention mass off the diagonal per decoder step: about 0 when aligned, near 1 when far from it.
+  CHECK(on < 0.05);
+  CHECK(off > 0.3);
   CHECK(off > 10 * on);
-  CHECK(off > 0.04);
   // Attention mass on padded positions (t >= steps or n >= chars) does not count.
   torch::Tensor padded = aligned.clone();
   padded[1].slice(0, 10).fill_(1.0);
