@@ -399,9 +399,9 @@ Tensor guided_attention_loss(const Tensor& attention, const Tensor& chars, const
   Tensor n = torch::arange(N, fo).view({1, 1, N}), t = torch::arange(S, fo).view({1, S, 1});
   Tensor nl = chars.to(fo).view({B, 1, 1}).clamp_min(1), tl = steps.to(fo).view({B, 1, 1}).clamp_min(1);
   Tensor w = 1.0 - torch::exp(-(n / nl - t / tl).pow(2) / (2.0 * sigma * sigma));
-  Tensor mask = ((n < nl) & (t < tl)).to(attention.scalar_type());
-  Tensor real_steps = (t < tl).to(attention.scalar_type()).sum();
-  return (attention * w * mask).sum() / real_steps.clamp_min(1.0);
+  w = torch::where(n < nl, w, torch::ones_like(w));  // attention on padding characters is never right
+  Tensor step_mask = (t < tl).to(attention.scalar_type());
+  return (attention * w * step_mask).sum() / step_mask.expand({B, S, 1}).sum().clamp_min(1.0);
 }
 
 Tensor stop_targets(const std::vector<int64_t>& lengths, int64_t frames) {

@@ -175,8 +175,9 @@ TacotronLosses tacotron_losses(const TacotronOutput& out, const torch::Tensor& m
 
 /// Guided attention loss (Tachibana et al., "Efficiently Trainable Text-to-Speech System Based on Deep
 /// Convolutional Networks with Guided Attention", 2018), not part of RTVC: attention × (1 − exp(−(n/N − t/T)² /
-/// 2σ²)) summed over each item's real characters n < chars[b] and averaged over its real decoder steps
-/// t < steps[b], i.e. the attention mass off the diagonal per step (0 when aligned, about 0.4 when uniform).
+/// 2σ²)) summed over n and averaged over each item's real decoder steps t < steps[b], with the weight 1 on
+/// padding characters n >= chars[b] (RTVC's attention can put mass there: their scores are 0, not −inf):
+/// the attention mass off the diagonal per step, 0 when aligned, about 0.4 when uniform.
 /// `attention` (B, decoder steps, N); `chars`, `steps` (B) int64.
 torch::Tensor guided_attention_loss(const torch::Tensor& attention, const torch::Tensor& chars,
                                     const torch::Tensor& steps, double sigma = 0.2);

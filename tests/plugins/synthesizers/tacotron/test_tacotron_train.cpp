@@ -141,8 +141,12 @@ TEST_CASE("guided attention loss: near zero on the diagonal, large off it, paddi
   CHECK(on < 0.05);
   CHECK(off > 0.3);
   CHECK(off > 10 * on);
-  // Attention mass on padded positions (t >= steps or n >= chars) does not count.
+  // Padded decoder steps (t >= steps) do not count; attention on padded characters (n >= chars) is off.
   torch::Tensor padded = aligned.clone();
   padded[1].slice(0, 10).fill_(1.0);
   CHECK(guided_attention_loss(padded, chars, steps).item<double>() == Approx(on));
+  torch::Tensor on_padding = aligned.clone();
+  on_padding[1].slice(0, 0, 10).zero_();
+  on_padding[1].slice(0, 0, 10).select(1, 9).fill_(1.0);  // item 1 has 5 characters: 9 is padding
+  CHECK(guided_attention_loss(on_padding, chars, steps).item<double>() > on + 0.3);  // 10 of the 30 steps at 1
 }
