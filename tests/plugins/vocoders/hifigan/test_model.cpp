@@ -191,6 +191,9 @@ TEST_CASE("MPD and MSD have MockingBird's names and shapes, their outputs line u
 }
 
 TEST_CASE("Spectral norm: one power iteration per training forward, the weight scaled by 1/sigma") {
+  // Seeded: how fast power iteration converges depends on the gap between the two largest singular values
+  // of the random weight (unseeded, 30 iterations missed 1e-4 about once in a few hundred runs).
+  at::manual_seed(7);
   NormConvOptions o;
   o.in = 4;
   o.out = 6;
@@ -199,7 +202,7 @@ TEST_CASE("Spectral norm: one power iteration per training forward, the weight s
   NormConv c(o);
   c->train();
   at::Tensor w;
-  for (int i = 0; i < 30; ++i) w = c->weight();  // converges to the top singular value
+  for (int i = 0; i < 100; ++i) w = c->weight();  // converges to the top singular value
   CHECK(std::abs(at::linalg_svdvals(w.detach().reshape({6, -1})).max().item<double>() - 1.0) < 1e-4);
   at::Tensor u = c->named_buffers()["weight_u"].clone();
   c->eval();
