@@ -78,6 +78,9 @@ local syn = vc.stage("synthesizer_train", {
                       "tts_lstm_dims=256", "tts_num_highways=2", "tts_encoder_K=3", "tts_postnet_K=3" },
   tts_schedule = { { 4, 2e-3, a.synthesizer_steps, math.min(16, utterances) } }, max_steps = a.synthesizer_steps,
   max_wall_seconds = a.minutes * 60 * 0.55, save_every = 200, tts_eval_interval = 200,
+  -- Minutes of CPU training are far too few for Tacotron's attention to find the text on its own; the guided
+  -- attention loss makes it align within a few hundred steps (plugins/synthesizers/tacotron/README.md).
+  guided_attention_weight = 1.0,
 })
 vc.log.info("synthesizer: steps %d → %d, loss %.3f → %.3f", syn.start_step, syn.end_step, syn.first_loss,
             syn.last_loss)
