@@ -237,18 +237,19 @@ std::tuple<Tensor, Tensor, Tensor> DecoderImpl::forward(const Tensor& encoder_se
   x = x + s.rnn2_hidden;
 
   Tensor mels;
+  const int64_t r = this->r();  // one read of the r buffer per step
   if (use_fast) {
     // Only r of the kMaxR frames per band are kept, so only their rows are multiplied (RTVC computes all).
     const Tensor& w = mel_proj->weight;
     if (!mel_proj_r.defined() || mel_proj_r_key != w.data_ptr() || mel_proj_r_version != w._version() ||
-        mel_proj_r.size(0) != n_mels * r()) {
-      mel_proj_r = w.view({n_mels, kMaxR, w.size(1)}).slice(1, 0, r()).reshape({n_mels * r(), w.size(1)}).contiguous();
+        mel_proj_r.size(0) != n_mels * r) {
+      mel_proj_r = w.view({n_mels, kMaxR, w.size(1)}).slice(1, 0, r).reshape({n_mels * r, w.size(1)}).contiguous();
       mel_proj_r_key = w.data_ptr();
       mel_proj_r_version = w._version();
     }
-    mels = torch::nn::functional::linear(x, mel_proj_r).view({batch, n_mels, r()});
+    mels = torch::nn::functional::linear(x, mel_proj_r).view({batch, n_mels, r});
   } else {
-    mels = mel_proj(x).view({batch, n_mels, kMaxR}).slice(2, 0, r());
+    mels = mel_proj(x).view({batch, n_mels, kMaxR}).slice(2, 0, r);
   }
   Tensor stop = torch::sigmoid(stop_proj(torch::cat({x, s.context}, 1)));
   return {mels, scores, stop};
