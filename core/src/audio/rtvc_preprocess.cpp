@@ -3,43 +3,19 @@
 #include <algorithm>
 #include <cmath>
 
+#include "util/numpy_sum.h"
 #include "voxclone/audio.h"
 #include "voxclone/error.h"
 
 namespace voxclone {
 namespace {
 
-// numpy's float32 sum: the reduction is fed in buffers of 8192 elements, each summed pairwise
-// (8 accumulators below 128 elements), and the buffer sums are accumulated in float32 from 0.
-// Matching it bit for bit keeps the gain, hence the int16 samples the VAD sees, identical to RTVC.
-float pairwise_sum(const float* a, size_t n) {
-  if (n < 8) {
-    float r = 0.0f;
-    for (size_t i = 0; i < n; ++i) r += a[i];
-    return r;
-  }
-  if (n <= 128) {
-    float r[8];
-    for (int j = 0; j < 8; ++j) r[j] = a[j];
-    size_t i = 8;
-    for (; i < n - n % 8; i += 8)
-      for (int j = 0; j < 8; ++j) r[j] += a[i + size_t(j)];
-    float res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-    for (; i < n; ++i) res += a[i];
-    return res;
-  }
-  size_t half = n / 2;
-  half -= half % 8;
-  return pairwise_sum(a, half) + pairwise_sum(a + half, n - half);
-}
-
+// numpy's float32 sum order (util/numpy_sum.h), matched bit for bit, keeps the gain, hence the int16 samples
+// the VAD sees, identical to RTVC.
 float numpy_mean_of_squares(const std::vector<float>& wav) {
   std::vector<float> sq(wav.size());
   for (size_t i = 0; i < wav.size(); ++i) sq[i] = wav[i] * wav[i];
-  constexpr size_t kNumpyBuffer = 8192;
-  float total = 0.0f;
-  for (size_t off = 0; off < sq.size(); off += kNumpyBuffer)
-    total += pairwise_sum(sq.data() + off, std::min(kNumpyBuffer, sq.size() - off));
+  const float total = numpy_sum(sq.data(), sq.size());
   return total / float(sq.size());
 }
 
