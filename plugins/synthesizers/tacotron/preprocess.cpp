@@ -24,6 +24,7 @@
 #include "voxclone/error.h"
 #include "voxclone/files.h"
 #include "voxclone/log.h"
+#include "voxclone/logmmse.h"
 #include "voxclone/npy.h"
 #include "voxclone/runtime.h"
 
@@ -34,6 +35,7 @@ namespace {
 struct PreprocessSettings {
   MelSettings mel;
   bool rescale = true, trim_silence = true, clip_mels_length = true, skip_existing = false, no_alignments = false;
+  bool denoise = true;  // logmmse on utterances split with alignments, as RTVC
   double rescaling_max = 0.9, silence_min_duration_split = 0.4, utterance_min_duration = 1.6;
   int64_t max_mel_frames = 900;
   fs::path out_dir;
@@ -105,10 +107,11 @@ std::vector<float> load_rescaled(const fs::path& path, const PreprocessSettings&
   return std::move(w.samples);
 }
 
-/// split_on_silences without the logmmse denoising: cut at silences of at least silence_min_duration_split,
-/// re-attach segments shorter than utterance_min_duration to their shorter neighbour (unless that makes one
-/// longer than max_mel_frames), texts = the words of each segment.
-std::vector<std::pair<std::vector<float>, std::string>> split_on_silences(const std::vector<float>& wav,
+/// RTVC's split_on_silences: cut at silences of at least silence_min_duration_split, denoise the whole
+/// utterance with logmmse profiled on those silences (and the leading and trailing ones), re-attach segments
+/// shorter than utterance_min_duration to their shorter neighbour (unless that makes one longer than
+/// max_mel_frames); texts = the words of each segment.
+std::vector<std::pair<std::vector<float>, std::string>> split_on_silences(std::vector<float> wav,
                                                                          const std::vector<std::string>& words,
                                                                          const std::vector<double>& ends,
                                                                          const PreprocessSettings& p) {
@@ -122,6 +125,18 @@ std::vector<std::pair<std::vector<float>, std::string>> split_on_silences(const 
   for (size_t i = 0; i < n; ++i)
     if (i == 0 || i == n - 1 || (words[i].empty() && ends[i] - starts[i] >= p.silence_min_duration_split))
       breaks.push_back(i);
+  // Sample index of a time as numpy's astype(int) of the float64 product, clamped like a slice bound.
+  const auto sample_at = [&](double t) { return std::min(wav.size(), size_t(std::max(0.0, t * p.mel.sample_rate))); };
+  if (p.denoise) {
+    std::vector<float> noise;
+    for (size_t b : breaks) {
+      const size_t from = sample_at(starts[b]), to = sample_at(ends[b]);
+      if (to > from) noise.insert(noise.end(), wav.begin() + long(from), wav.begin() + long(to));
+    }
+    // RTVC profiles only more than 20 ms of pause, and keeps the noise estimate fixed (eta 0).
+    if (double(noise.size()) > p.mel.sample_rate * 0.02)
+      wav = logmmse_denoise(wav, logmmse_profile_noise(noise, p.mel.sample_rate), 0.0);
+  }
   std::vector<std::pair<size_t, size_t>> segments;
   std::vector<double> durations;
   for (size_t k = 0; k + 1 < breaks.size(); ++k) {
@@ -150,9 +165,7 @@ std::vector<std::pair<std::vector<float>, std::string>> split_on_silences(const 
   }
   std::vector<std::pair<std::vector<float>, std::string>> out;
   for (const auto& [s, e] : segments) {
-    auto a = size_t(std::max(0.0, ends[s] * p.mel.sample_rate)), b = size_t(std::max(0.0, starts[e] * p.mel.sample_rate));
-    a = std::min(a, wav.size());
-    b = std::min(std::max(a, b), wav.size());
+    const size_t a = sample_at(ends[s]), b = std::max(a, sample_at(starts[e]));
     std::string text;
     for (size_t k = s + 1; k < e; ++k) text += (k > s + 1 ? " " : "") + words[k];
     for (size_t pos; (pos = text.find("  ")) != std::string::npos;) text.replace(pos, 2, " ");
@@ -275,6 +288,7 @@ class PreprocessAudioStage : public Stage {
     p.utterance_min_duration = cfg_.get_double("utterance_min_duration");
     p.skip_existing = cfg_.get_bool("skip_existing");
     p.no_alignments = cfg_.get_bool("no_alignments");
+    p.denoise = cfg_.get_bool("denoise");
     std::string root = cfg_.get_string("datasets_root"), out = cfg_.get_string("out_dir");
     if (root.empty() || out.empty()) throw UserError("synthesizer_preprocess_audio: datasets_root and out_dir are required");
     p.out_dir = out;
