@@ -106,9 +106,9 @@ TEST_CASE("librispeech/synthesizer_preprocess_audio writes RTVC's train.txt rows
   std::string root = vctest::datasets_root_or_skip(),
               out = vctest::scratch_dir("corpus_ls_syn") + "/synthesizer";
   std::string log;
-  // The fixtures hold train-clean-100 only (the variant's default adds train-clean-360). RTVC's webrtcvad
-  // trimmed nothing off these synthetic segments, core's VAD trims some below utterance_min_duration, so the
-  // trimming is off: what is compared is the walk, the alignment split and RTVC's naming.
+  // The fixtures hold train-clean-100 only (the variant's default adds train-clean-360). The reference rows
+  // were recorded without webrtcvad installed, so RTVC skipped trim_long_silences (fixtures/datasets
+  // README); the trimming is off here too: what is compared is the walk, the alignment split and RTVC's naming.
   int code = run_shipped_recipe(
       "librispeech/synthesizer_preprocess_audio.lua",
       {"datasets_root=" + root, "out_dir=" + out, "subfolders=train-clean-100", "hparams=trim_silence=false"},
@@ -128,6 +128,20 @@ TEST_CASE("librispeech/synthesizer_preprocess_audio writes RTVC's train.txt rows
     CHECK(fs::exists(out + "/mels/" + row[1]));
     CHECK(fs::exists(out + "/audio/" + row[0]));
   }
+}
+
+TEST_CASE("synthesizer_preprocess_audio refuses silence trimming at a rate webrtcvad does not take",
+          "[recipes][corpus]") {
+  std::string root = vctest::datasets_root_or_skip(),
+              out = vctest::scratch_dir("corpus_syn_rate") + "/synthesizer";
+  std::string log;
+  int code = run_shipped_recipe(
+      "librispeech/synthesizer_preprocess_audio.lua",
+      {"datasets_root=" + root, "out_dir=" + out, "subfolders=train-clean-100", "hparams=sample_rate=22050"}, &log);
+  INFO(log);
+  CHECK(code == 2);  // a user error, not every utterance skipped as silence
+  CHECK(contains(log, "trim_silence uses webrtcvad"));
+  CHECK(contains(log, "22050"));
 }
 
 TEST_CASE("aishell3/synthesizer_preprocess_audio: MockingBird's pinyin texts of the same utterances",

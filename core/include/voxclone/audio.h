@@ -80,21 +80,20 @@ struct VadTrace {
   int samples_per_window = 0;
 };
 
-/// The frame classifier standing in for webrtcvad mode 3 on 16-bit samples (np.round(x*32767)).
-/// One decision per whole window of params.window_ms. Not a WebRTC port: a window is speech when its
-/// energy (80 Hz high-passed, in dB of int16 units) is 12 dB above the quietest window of the last
-/// 1.5 s and above an absolute floor of 43 dB (about -47 dBFS; webrtcvad, too, is not scale-invariant),
-/// plus a hangover of 3 windows after speech. Agrees with webrtcvad on about 95% of the reference
-/// windows (see tests/core/audio).
-std::vector<bool> classify_speech_frames(const std::vector<float>& wav, int sample_rate,
-                                         const VadParams& params = {});
+/// The webrtcvad stage of RTVC's trim_long_silences, bit-exact: each whole window of params.window_ms
+/// of np.round(wav * 32767).astype(int16) (float32 product, halves to even; clamped to int16 where numpy
+/// would wrap) judged in order by one fresh WebRtcVad(3) (voxclone/webrtc_vad.h). Throws UserError unless
+/// the rate is 8000, 16000, 32000 or 48000 Hz and the window 10, 20 or 30 ms.
+std::vector<bool> webrtc_vad_flags(const std::vector<float>& wav, int sample_rate,
+                                   const VadParams& params = {});
 
-/// RTVC trim_long_silences: drops runs of silence longer than max_silence_frames windows. The input is
-/// first truncated to a whole number of windows. Throws UserError if no speech at all is found.
+/// RTVC trim_long_silences: drops runs of silence longer than max_silence_frames windows, speech being
+/// what webrtc_vad_flags says. The input is first truncated to a whole number of windows. Throws
+/// UserError if no speech at all is found, or if webrtc_vad_flags rejects the rate or window.
 std::vector<float> trim_long_silences(const std::vector<float>& wav, int sample_rate,
                                       const VadParams& params = {}, VadTrace* trace = nullptr);
 
-/// The part of trim_long_silences after the classifier, with the per-window `flags` given (one per
+/// The part of trim_long_silences after the VAD, with the per-window `flags` given (one per
 /// whole window of `wav`): RTVC's moving average (width params.moving_average_width, rounded half to
 /// even), binary dilation, then the samples of the windows kept. Lets the smoothing and selection be
 /// checked exactly against reference flags. Throws UserError if `flags` has no speech window, and

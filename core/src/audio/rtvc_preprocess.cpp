@@ -6,6 +6,7 @@
 #include "util/numpy_sum.h"
 #include "voxclone/audio.h"
 #include "voxclone/error.h"
+#include "voxclone/webrtc_vad.h"
 
 namespace voxclone {
 namespace {
@@ -26,7 +27,33 @@ int samples_per_window(int sample_rate, const VadParams& params) {
   return params.window_ms * sample_rate / 1000;
 }
 
+// RTVC's int16 conversion for the VAD: np.round(wav * int16_max).astype(np.int16). The product is float32
+// (a float32 array times a Python int), np.round halves to even as nearbyint does in the default
+// rounding mode. Out-of-range values are clamped, where numpy's cast would wrap around.
+int16_t to_pcm16(float x) {
+  constexpr float kInt16Max = 32767.0f;
+  const float r = std::nearbyint(x * kInt16Max);
+  return int16_t(std::clamp(r, -32768.0f, 32767.0f));
+}
+
 }  // namespace
+
+std::vector<bool> webrtc_vad_flags(const std::vector<float>& wav, int sample_rate, const VadParams& params) {
+  const int spw = samples_per_window(sample_rate, params);
+  if (!WebRtcVad::valid_frame(sample_rate, size_t(spw)))
+    throw UserError("silence trimming: webrtcvad needs 10, 20 or 30 ms windows at 8000, 16000, 32000 or "
+                    "48000 Hz, got " + std::to_string(params.window_ms) + " ms at " +
+                    std::to_string(sample_rate) + " Hz (resample first, or turn silence trimming off)");
+  const size_t n_windows = wav.size() / size_t(spw);
+  WebRtcVad vad(3);  // one detector per call, as RTVC creates one per trim_long_silences
+  std::vector<int16_t> pcm(static_cast<size_t>(spw));
+  std::vector<bool> flags(n_windows);
+  for (size_t w = 0; w < n_windows; ++w) {
+    for (size_t i = 0; i < pcm.size(); ++i) pcm[i] = to_pcm16(wav[w * pcm.size() + i]);
+    flags[w] = vad.is_speech(pcm.data(), pcm.size(), sample_rate);
+  }
+  return flags;
+}
 
 double volume_gain_db(const std::vector<float>& wav, double target_dbfs) {
   if (wav.empty()) throw UserError("volume_gain_db: empty waveform");
@@ -105,7 +132,7 @@ std::vector<float> trim_with_flags(const std::vector<float>& wav, const std::vec
 
 std::vector<float> trim_long_silences(const std::vector<float>& wav, int sample_rate, const VadParams& params,
                                       VadTrace* trace) {
-  std::vector<bool> flags = classify_speech_frames(wav, sample_rate, params);
+  std::vector<bool> flags = webrtc_vad_flags(wav, sample_rate, params);
   return trim_with_flags(wav, flags, sample_rate, params, trace);
 }
 

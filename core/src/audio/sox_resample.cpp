@@ -58,17 +58,23 @@ const sox_effect_handler_t* sink_handler() {
   return &h;
 }
 
-// libsox keeps global state (effect table, message handler): initialise it exactly once per process.
-// After that, each call builds its own chain, so concurrent resample() calls share nothing mutable.
-void init_sox_once() {
+// libsox keeps global state (effect table, message handler), and sox_find_effect fills some effects'
+// usage texts lazily and unsynchronised (two threads looking up an effect at once corrupted the heap in
+// the threaded synthesizer preprocessing). So sox_init and the lookup of 'rate' happen exactly once per
+// process; after that each call builds its own chain, and concurrent resample() calls share nothing mutable.
+const sox_effect_handler_t* rate_handler_once() {
   static std::once_flag once;
   static int status = SOX_SUCCESS;
+  static const sox_effect_handler_t* rate = nullptr;
   std::call_once(once, [] {
     status = sox_init();
     // Silence libsox's stderr chatter; failures are reported through return codes.
     sox_get_globals()->verbosity = 0;
+    if (status == SOX_SUCCESS) rate = sox_find_effect("rate");
   });
   if (status != SOX_SUCCESS) throw InternalError("libsox initialisation failed (sox_init)");
+  if (!rate) throw InternalError("libsox has no 'rate' effect");
+  return rate;
 }
 
 struct ChainDeleter {
@@ -94,7 +100,7 @@ Waveform resample(const Waveform& wav, int target_rate) {
     copy.sample_rate = target_rate;
     return copy;
   }
-  init_sox_once();
+  const sox_effect_handler_t* rate = rate_handler_once();
 
   // SoX ends the output near n * ratio, possibly short of floor(n * ratio). Trailing zeros (resampy,
   // too, sees zeros past the end) let the filter produce every sample librosa computes.
@@ -125,8 +131,6 @@ Waveform resample(const Waveform& wav, int target_rate) {
   *static_cast<Feed**>(e->priv) = &feed;
   add_effect(chain.get(), e, &signal, &signal, "input");
 
-  const sox_effect_handler_t* rate = sox_find_effect("rate");
-  if (!rate) throw InternalError("libsox has no 'rate' effect");
   e = sox_create_effect(rate);
   char opt_v[] = "-v";  // very high quality: 95% bandwidth, 175 dB rejection, linear phase
   char* args[] = {opt_v};

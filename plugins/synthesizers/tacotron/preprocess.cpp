@@ -27,6 +27,7 @@
 #include "voxclone/logmmse.h"
 #include "voxclone/npy.h"
 #include "voxclone/runtime.h"
+#include "voxclone/webrtc_vad.h"
 
 namespace voxclone::tacotron {
 namespace fs = std::filesystem;
@@ -282,6 +283,13 @@ class PreprocessAudioStage : public Stage {
     p.rescale = cfg_.get_bool("rescale");
     p.rescaling_max = cfg_.get_double("rescaling_max");
     p.trim_silence = cfg_.get_bool("trim_silence");
+    // Checked here: process_utterance takes trim_long_silences' UserError for "no speech", which would
+    // otherwise skip every utterance in silence.
+    const int vad_window = VadParams{}.window_ms * p.mel.sample_rate / 1000;
+    if (p.trim_silence && !WebRtcVad::valid_frame(p.mel.sample_rate, size_t(vad_window)))
+      throw UserError("synthesizer_preprocess_audio: trim_silence uses webrtcvad, which takes 8000, 16000, 32000 "
+                      "or 48000 Hz; the model's sample_rate is " + std::to_string(p.mel.sample_rate) +
+                      " (set trim_silence = false)");
     p.clip_mels_length = cfg_.get_bool("clip_mels_length");
     p.max_mel_frames = cfg_.get_int("max_mel_frames");
     p.silence_min_duration_split = cfg_.get_double("silence_min_duration_split");

@@ -4,7 +4,7 @@ local vc = require "voxclone"
 return {
   description = "Preprocesses speech corpora under DATASETS_ROOT into RTVC's SV2TTS/encoder layout: one folder per " ..
     "speaker, one frames x 40 mel .npy per utterance, _sources.txt, and a Log_<dataset>.txt with the skipped " ..
-    "files. RTVC's arguments; silence trimming needs no webrtcvad here (the VAD is built in).",
+    "files. RTVC's arguments; silence trimming needs no webrtcvad here (core has a bit-exact port of it).",
   args = {
     datasets_root = {type = "path", required = true, help = "folder holding LibriSpeech/, VoxCeleb1/, VoxCeleb2/ ..."},
     out_dir = {type = "path", help = "output folder (default: <datasets_root>/SV2TTS/encoder)"},

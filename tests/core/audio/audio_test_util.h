@@ -38,11 +38,4 @@ inline double max_abs_diff(const std::vector<float>& got, const at::Tensor& ref)
   return m;
 }
 
-inline double agreement(const std::vector<bool>& a, const std::vector<bool>& b) {
-  if (a.size() != b.size() || a.empty()) return 0.0;
-  size_t same = 0;
-  for (size_t i = 0; i < a.size(); ++i) same += a[i] == b[i];
-  return double(same) / double(a.size());
-}
-
 }  // namespace vctest

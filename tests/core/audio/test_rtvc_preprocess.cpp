@@ -1,4 +1,4 @@
-// RTVC encoder preprocessing against the references: normalisation, VAD agreement, exact trimming.
+// RTVC encoder preprocessing against the references: normalisation, webrtcvad's flags, exact trimming.
 #include "audio_test_util.h"  // first: it fixes the CHECK macro clash, then includes Catch
 
 #include <cmath>
@@ -56,17 +56,39 @@ TEST_CASE("normalize_volume matches RTVC (increase only)") {
   CHECK(w[0] == Approx(0.5 * std::pow(10.0, (-30.0 + 6.0206) / 20)).epsilon(1e-5));
 }
 
-TEST_CASE("classify_speech_frames agrees with webrtcvad on at least 90% of windows") {
+TEST_CASE("webrtc_vad_flags equals webrtcvad's flags on every window") {
   auto ref = reference();
   for (const Case& c : kCases) {
+    INFO("case " << c.name);
     std::vector<bool> expected = vctest::to_bools(ref.at(std::string(c.prefix) + "vad_flags"));
-    std::vector<bool> got = classify_speech_frames(vctest::to_floats(ref.at(c.normalized)), 16000);
-    REQUIRE(got.size() == expected.size());
-    double agree = vctest::agreement(got, expected);
-    WARN(c.name << ": VAD agreement with webrtcvad " << agree * 100 << "% of " << expected.size()
-                << " windows\n  ref  " << bits(expected) << "\n  ours " << bits(got));
-    CHECK(agree >= 0.90);
+    std::vector<bool> got = webrtc_vad_flags(vctest::to_floats(ref.at(c.normalized)), 16000);
+    REQUIRE(expected.size() == (c.gain_applied ? 96u : 166u));
+    CHECK(bits(got) == bits(expected));
   }
+}
+
+TEST_CASE("trim_long_silences reproduces RTVC exactly, webrtcvad stage included") {
+  auto ref = reference();
+  for (const Case& c : kCases) {
+    INFO("case " << c.name);
+    const std::string p = c.prefix;
+    VadTrace trace;
+    std::vector<float> out = trim_long_silences(vctest::to_floats(ref.at(c.normalized)), 16000, {}, &trace);
+    CHECK(bits(trace.flags) == bits(vctest::to_bools(ref.at(p + "vad_flags"))));
+    CHECK(bits(trace.smoothed) == bits(vctest::to_bools(ref.at(p + "vad_mask_smoothed"))));
+    CHECK(bits(trace.dilated) == bits(vctest::to_bools(ref.at(p + "vad_mask_dilated"))));
+    REQUIRE(out.size() == size_t(ref.at(c.preprocessed).numel()));
+    CHECK(vctest::max_abs_diff(out, ref.at(c.preprocessed)) <= 1e-6);
+  }
+}
+
+TEST_CASE("trim_long_silences needs a rate and window webrtcvad takes") {
+  const std::vector<float> wav(22050, 0.1f);
+  CHECK_THROWS_WITH(trim_long_silences(wav, 22050), Catch::Contains("22050 Hz") && Catch::Contains("webrtcvad"));
+  VadParams p;
+  p.window_ms = 25;
+  CHECK_THROWS_AS(trim_long_silences(std::vector<float>(16000, 0.1f), 16000, p), UserError);
+  CHECK_THROWS_AS(webrtc_vad_flags(wav, 44100), UserError);
 }
 
 TEST_CASE("trim_with_flags reproduces RTVC exactly given webrtcvad's flags") {
@@ -103,18 +125,15 @@ TEST_CASE("trim_with_flags: RTVC's rounding and dilation on hand-made flags") {
   CHECK_THROWS_AS(trim_with_flags(wav, std::vector<bool>(19, true), 16000), InternalError);
 }
 
-TEST_CASE("preprocess_for_encoder end to end with our classifier") {
+TEST_CASE("preprocess_for_encoder end to end equals RTVC's preprocess_wav") {
   auto ref = reference();
   for (const Case& c : kCases) {
+    INFO("case " << c.name);
     Waveform in{vctest::to_floats(ref.at(c.input)), 16000};
     Waveform out = preprocess_for_encoder(in);
-    const long expected = long(ref.at(c.preprocessed).numel());
-    const long diff_windows = std::labs(long(out.samples.size()) - expected) / 480;
-    WARN(c.name << ": preprocessed length " << out.samples.size() << " vs RTVC " << expected);
-    // Our classifier is not webrtcvad, so the kept windows may differ a little; the smoothing and
-    // dilation absorb most single-window disagreements. Allow 3 windows (90 ms) either way.
-    CHECK(out.samples.size() % 480 == 0);
-    CHECK(diff_windows <= 3);
+    CHECK(out.sample_rate == 16000);
+    REQUIRE(out.samples.size() == size_t(ref.at(c.preprocessed).numel()));
+    CHECK(vctest::max_abs_diff(out.samples, ref.at(c.preprocessed)) <= 1e-6);
   }
 }
 
