@@ -14,6 +14,7 @@ local a = vc.args {
   speakers_per_batch = {type = "int", default = 32},
   utterances_per_speaker = {type = "int", default = 6},
   learning_rate = {type = "number", default = 1e-4},
+  warmup_steps = {type = "int", default = 0, help = "linear learning-rate ramp (steps)"},
   model_hidden_size = {type = "int", default = 256, help = "LSTM width (RTVC: 256)"},
   model_embedding_size = {type = "int", default = 256, help = "embedding size (RTVC: 256)"},
   model_num_layers = {type = "int", default = 3, help = "LSTM layers (RTVC: 3)"},
@@ -41,7 +42,7 @@ vc.fs.write_text(vc.fs.join(a.out, "held_out.txt"), table.concat(held_out, "\n")
 local t = vc.stage("encoder_train", {
   run_id = "mini", clean_data_root = clean, models_dir = a.out, exclude_speakers = held_out,
   speakers_per_batch = a.speakers_per_batch, utterances_per_speaker = a.utterances_per_speaker,
-  learning_rate = a.learning_rate, model_hidden_size = a.model_hidden_size,
+  learning_rate = a.learning_rate, warmup_steps = a.warmup_steps, model_hidden_size = a.model_hidden_size,
   model_embedding_size = a.model_embedding_size, model_num_layers = a.model_num_layers, max_minutes = a.max_minutes, max_steps = a.max_steps, vis_every = 10,
   umap_every = 200, save_every = 100, backup_every = 0, cache_utterances = true, threads = a.threads,
   force_restart = a.force_restart,

@@ -143,6 +143,12 @@ StepReport Ge2eTrainTask::step_on(const torch::Tensor& batch,
 }
 
 StepReport Ge2eTrainTask::train_step(int64_t step) {
+  if (s_.warmup_steps > 0) {
+    // Small networks trained at high rates can kill every ReLU of the projection in the first steps (the
+    // loss then sits at ln speakers_per_batch); ramping the rate up avoids that.
+    const double lr = s_.learning_rate * std::min(1.0, double(step + 1) / double(s_.warmup_steps));
+    for (auto& group : adam_->param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+  }
   StepReport r = step_on(draw_batch());
   window_loss_ += r.loss;
   window_eer_ += r.metrics[0].second;
@@ -223,6 +229,8 @@ class TrainStage : public Stage {
     s.utterances_per_speaker = c_.get_int("utterances_per_speaker");
     s.partial_frames = c_.get_int("partials_n_frames");
     s.learning_rate = c_.get_double("learning_rate");
+    s.warmup_steps = c_.get_int("warmup_steps");
+    if (s.warmup_steps < 0) throw UserError("encoder_train: warmup_steps must be >= 0");
     s.model.hidden_size = c_.get_int("model_hidden_size");
     s.model.embedding_size = c_.get_int("model_embedding_size");
     s.model.num_layers = c_.get_int("model_num_layers");

@@ -43,6 +43,7 @@ std::vector<SpeakerFolder> list_speakers(const std::string& root, const std::vec
 struct TrainSettings {
   int64_t speakers_per_batch = 64, utterances_per_speaker = 10, partial_frames = 160;
   double learning_rate = 1e-4;
+  int64_t warmup_steps = 0;  ///< linear learning-rate ramp over the first steps (0: RTVC's constant rate)
   ModelOptions model;  ///< network sizes (RTVC's by default; small ones for quick experiments)
   int64_t vis_every = 10;
   bool cache = false;
