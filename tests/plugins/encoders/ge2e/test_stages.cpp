@@ -168,4 +168,15 @@ TEST_CASE("a short encoder_train run lowers the loss, checkpoints in RTVC's form
   CHECK(voxclone::read_npy(out).dim() == 1);
   // No checkpoint: refused as a user error.
   CHECK(run_voxclone("embed --encoder ge2e --out " + out + " " + wav) == 2);
+
+  // Warm-up: after 10 of 1000 ramp steps the optimizer's rate (saved in its state) is 1 % of the configured one.
+  const std::string base = "run " + source_dir() + "/recipes/encoder_train.lua clean_data_root=" + clean +
+                           " models_dir=" + models +
+                           " speakers_per_batch=4 utterances_per_speaker=4 learning_rate=0.0003 save_every=10"
+                           " backup_every=0 umap_every=0 threads=1 ";
+  REQUIRE(run_voxclone(base + "run_id=w max_steps=10 warmup_steps=1000", &log) == 0);
+  const auto warmed = voxclone::ckpt::load(models + "/w/encoder.pt");
+  const auto& groups = warmed.at("optimizer_state").at("param_groups");
+  CHECK(groups.elements().at(0).at("lr").as_float() == Approx(0.0003 * 10 / 1000).epsilon(1e-9));
+  CHECK(run_voxclone(base + "run_id=x max_steps=1 warmup_steps=-1", &log) == 2);
 }
