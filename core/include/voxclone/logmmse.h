@@ -27,6 +27,10 @@ struct NoiseProfile {
 /// Throws UserError when `noise` is shorter than one window or the rate is not positive.
 NoiseProfile logmmse_profile_noise(const std::vector<float>& noise, int sample_rate, int window_size = 0);
 
+/// Whether every bin of the profile has finite, positive noise power. Digitally silent "noise" leaves bins at
+/// zero, where RTVC's gain becomes NaN and its output NaN samples.
+bool logmmse_profile_usable(const NoiseProfile& profile);
+
 /// RTVC logmmse.denoise: the cleaned waveform, same length as `wav` (the last window and a half, which the
 /// overlap-add never completes, are zeros, as in RTVC). `eta` is the speech-presence threshold below which
 /// the noise estimate keeps adapting; 0 disables adaptation (split_on_silences). RTVC's window count is

@@ -4,6 +4,7 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <limits>
@@ -79,6 +80,11 @@ double exponential_integral_e1(double x) {
   return h * std::exp(-x);
 }
 
+bool logmmse_profile_usable(const NoiseProfile& p) {
+  return !p.noise_mu2.empty() &&
+         std::all_of(p.noise_mu2.begin(), p.noise_mu2.end(), [](double v) { return std::isfinite(v) && v > 0.0; });
+}
+
 NoiseProfile logmmse_profile_noise(const std::vector<float>& noise, int sample_rate, int window_size) {
   if (sample_rate <= 0) throw UserError("logmmse: sample rate must be positive, got " + std::to_string(sample_rate));
   if (window_size < 0) throw UserError("logmmse: window size must be >= 0, got " + std::to_string(window_size));
@@ -117,6 +123,8 @@ std::vector<float> logmmse_denoise(const std::vector<float>& wav, const NoisePro
   if (p.window_size < 2 || p.len1 != p.len2 || p.len1 + p.len2 != p.window_size || p.n_fft < p.window_size ||
       p.win.size() != size_t(p.window_size) || p.noise_mu2.size() != size_t(p.n_fft))
     throw UserError("logmmse: inconsistent noise profile (make it with logmmse_profile_noise)");
+  if (!logmmse_profile_usable(p))
+    throw UserError("logmmse: the noise profile has frequency bins without noise power (digital silence?)");
   const long frames_long = long(wav.size()) / p.len2 - p.window_size / p.len2;
   std::vector<float> out(wav.size(), 0.0f);
   if (frames_long <= 0) return out;

@@ -135,8 +135,11 @@ std::vector<std::pair<std::vector<float>, std::string>> split_on_silences(std::v
       if (to > from) noise.insert(noise.end(), wav.begin() + long(from), wav.begin() + long(to));
     }
     // RTVC profiles only more than 20 ms of pause, and keeps the noise estimate fixed (eta 0).
-    if (double(noise.size()) > p.mel.sample_rate * 0.02)
-      wav = logmmse_denoise(wav, logmmse_profile_noise(noise, p.mel.sample_rate), 0.0);
+    // Pauses of digital silence give no noise estimate (RTVC's output would be NaN): such audio is left as is.
+    if (double(noise.size()) > p.mel.sample_rate * 0.02) {
+      const NoiseProfile profile = logmmse_profile_noise(noise, p.mel.sample_rate);
+      if (logmmse_profile_usable(profile)) wav = logmmse_denoise(wav, profile, 0.0);
+    }
   }
   std::vector<std::pair<size_t, size_t>> segments;
   std::vector<double> durations;

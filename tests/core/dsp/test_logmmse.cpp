@@ -87,6 +87,11 @@ TEST_CASE("logmmse rejects bad input and returns zeros for a wav under three hop
   const std::vector<float> out = logmmse_denoise(short_wav, p);
   CHECK(out.size() == short_wav.size());
   CHECK(std::all_of(out.begin(), out.end(), [](float v) { return v == 0.0f; }));
+  // Digital silence as "noise": bins without power, which RTVC turns into NaN samples; refused here.
+  const NoiseProfile silent = logmmse_profile_noise(std::vector<float>(1000, 0.0f), 16000);
+  CHECK(logmmse_profile_usable(p));
+  CHECK_FALSE(logmmse_profile_usable(silent));
+  CHECK_THROWS_AS(logmmse_denoise(std::vector<float>(4000, 0.1f), silent), UserError);
   NoiseProfile broken = p;
   broken.noise_mu2.pop_back();
   CHECK_THROWS_AS(logmmse_denoise(short_wav, broken), UserError);
