@@ -15,10 +15,10 @@ namespace voxclone {
 /// What profile_noise measures: the frame layout and the mean noise power per FFT bin.
 struct NoiseProfile {
   int sample_rate = 0;
-  int window_size = 0;  ///< samples per analysis window (20 ms by default, made even)
-  int len1 = 0;         ///< overlap: half a window
-  int len2 = 0;         ///< hop: the other half
-  int n_fft = 0;        ///< twice the window (zero padding)
+  int window_size = 0;            ///< samples per analysis window (20 ms by default, made even)
+  int len1 = 0;                   ///< overlap: half a window
+  int len2 = 0;                   ///< hop: the other half
+  int n_fft = 0;                  ///< twice the window (zero padding)
   std::vector<double> win;        ///< numpy's symmetric Hanning scaled to sum to len2
   std::vector<double> noise_mu2;  ///< squared mean FFT magnitude of the noise windows, n_fft bins
 };
@@ -35,7 +35,8 @@ bool logmmse_profile_usable(const NoiseProfile& profile);
 /// overlap-add never completes, are zeros, as in RTVC). `eta` is the speech-presence threshold below which
 /// the noise estimate keeps adapting; 0 disables adaptation (split_on_silences). RTVC's window count is
 /// floor(len / hop) - floor(window / hop): a `wav` with none (shorter than three hops) comes back as zeros.
-std::vector<float> logmmse_denoise(const std::vector<float>& wav, const NoiseProfile& profile, double eta = 0.15);
+std::vector<float> logmmse_denoise(const std::vector<float>& wav, const NoiseProfile& profile,
+                                   double eta = 0.15);
 
 /// The exponential integral E1(x) = ∫_x^∞ e^-t / t dt for x > 0 (scipy.special.expn(1, x)), to about 1e-15
 /// relative. Throws UserError for x <= 0.

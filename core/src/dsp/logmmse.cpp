@@ -18,22 +18,24 @@ namespace {
 
 constexpr double kPi = 3.141592653589793;
 constexpr double kEulerGamma = 0.57721566490153286061;
-constexpr double kSmoothing = 0.98;         // aa: weight of the previous frame's SNR estimate
-constexpr double kNoiseUpdate = 0.98;       // mu: memory of the adaptive noise estimate
-constexpr double kMaxPosteriorSnr = 40.0;   // gammak is clipped here
-constexpr double kMinVkForE1 = 1e-8;        // E1's argument floor
+constexpr double kSmoothing = 0.98;        // aa: weight of the previous frame's SNR estimate
+constexpr double kNoiseUpdate = 0.98;      // mu: memory of the adaptive noise estimate
+constexpr double kMaxPosteriorSnr = 40.0;  // gammak is clipped here
+constexpr double kMinVkForE1 = 1e-8;       // E1's argument floor
 
-// np.hanning(m): the symmetric window, evaluated as numpy does (cosine of pi * n / (m - 1), n = 1-m, 3-m, ...).
+// np.hanning(m): the symmetric window, evaluated as numpy does (cosine of pi * n / (m - 1), n = 1-m, 3-m,
+// ...).
 std::vector<double> numpy_hanning(int m) {
   if (m == 1) return {1.0};
   std::vector<double> w(static_cast<size_t>(m));
-  for (int i = 0; i < m; ++i) w[size_t(i)] = 0.5 + 0.5 * std::cos(kPi * double(1 - m + 2 * i) / double(m - 1));
+  for (int i = 0; i < m; ++i)
+    w[size_t(i)] = 0.5 + 0.5 * std::cos(kPi * double(1 - m + 2 * i) / double(m - 1));
   return w;
 }
 
 // FFT (n_fft points, zero padded) of `count` windows of `wav`, window j starting at j * hop, times `win`.
-at::Tensor windowed_ffts(const std::vector<double>& wav, const std::vector<double>& win, int64_t count, int64_t hop,
-                         int64_t n_fft) {
+at::Tensor windowed_ffts(const std::vector<double>& wav, const std::vector<double>& win, int64_t count,
+                         int64_t hop, int64_t n_fft) {
   const auto w = int64_t(win.size());
   at::Tensor frames = at::empty({count, w}, at::kDouble);
   double* f = frames.data_ptr<double>();
@@ -65,7 +67,8 @@ double exponential_integral_e1(double x) {
     }
     return -kEulerGamma - std::log(x) - sum;
   }
-  // Continued fraction e^-x / (x + 1 - 1 / (x + 3 - 4 / (x + 5 - ...))), evaluated by the modified Lentz method.
+  // Continued fraction e^-x / (x + 1 - 1 / (x + 3 - 4 / (x + 5 - ...))), evaluated by the modified Lentz
+  // method.
   constexpr double kTiny = 1e-300;
   double b = x + 1.0, c = 1.0 / kTiny, d = 1.0 / b, h = d;
   for (int i = 1; i < 1000; ++i) {
@@ -81,13 +84,15 @@ double exponential_integral_e1(double x) {
 }
 
 bool logmmse_profile_usable(const NoiseProfile& p) {
-  return !p.noise_mu2.empty() &&
-         std::all_of(p.noise_mu2.begin(), p.noise_mu2.end(), [](double v) { return std::isfinite(v) && v > 0.0; });
+  return !p.noise_mu2.empty() && std::all_of(p.noise_mu2.begin(), p.noise_mu2.end(),
+                                             [](double v) { return std::isfinite(v) && v > 0.0; });
 }
 
 NoiseProfile logmmse_profile_noise(const std::vector<float>& noise, int sample_rate, int window_size) {
-  if (sample_rate <= 0) throw UserError("logmmse: sample rate must be positive, got " + std::to_string(sample_rate));
-  if (window_size < 0) throw UserError("logmmse: window size must be >= 0, got " + std::to_string(window_size));
+  if (sample_rate <= 0)
+    throw UserError("logmmse: sample rate must be positive, got " + std::to_string(sample_rate));
+  if (window_size < 0)
+    throw UserError("logmmse: window size must be >= 0, got " + std::to_string(window_size));
   NoiseProfile p;
   p.sample_rate = sample_rate;
   p.window_size = window_size == 0 ? int(std::floor(0.02 * sample_rate)) : window_size;
@@ -106,7 +111,8 @@ NoiseProfile logmmse_profile_noise(const std::vector<float>& noise, int sample_r
   for (double& v : p.win) v = v * double(p.len2) / win_sum;
 
   const std::vector<double> x = to_double_plus_eps(noise);
-  const at::Tensor mag = windowed_ffts(x, p.win, int64_t(n_frames), p.window_size, p.n_fft).abs().contiguous();
+  const at::Tensor mag =
+      windowed_ffts(x, p.win, int64_t(n_frames), p.window_size, p.n_fft).abs().contiguous();
   const double* m = mag.data_ptr<double>();
   std::vector<double> mean(size_t(p.n_fft), 0.0);
   for (size_t j = 0; j < n_frames; ++j)  // numpy adds the windows one after another
@@ -152,7 +158,8 @@ std::vector<float> logmmse_denoise(const std::vector<float>& wav, const NoisePro
       const double sig2 = sig[k] * sig[k];
       gammak[k] = std::min(sig2 / noise_mu2[k], kMaxPosteriorSnr);
       const double fresh = (1.0 - kSmoothing) * std::max(gammak[k] - 1.0, 0.0);
-      ksi[k] = any_zero ? kSmoothing + fresh : std::max(ksi_min, kSmoothing * xk_prev[k] / noise_mu2[k] + fresh);
+      ksi[k] =
+          any_zero ? kSmoothing + fresh : std::max(ksi_min, kSmoothing * xk_prev[k] / noise_mu2[k] + fresh);
       log_sigma[k] = gammak[k] * ksi[k] / (1.0 + ksi[k]) - std::log(1.0 + ksi[k]);
     }
     const double vad_decision = numpy_sum(log_sigma.data(), n_fft) / double(p.window_size);
@@ -168,7 +175,8 @@ std::vector<float> logmmse_denoise(const std::vector<float>& wav, const NoisePro
     }
   }
 
-  // Overlap-add of the first len1 samples of each inverse FFT with the tail (len1..window) of the previous one.
+  // Overlap-add of the first len1 samples of each inverse FFT with the tail (len1..window) of the previous
+  // one.
   const at::Tensor frames = at::real(at::fft_ifft(spec * gains, p.n_fft, 1)).contiguous();
   const double* y = frames.data_ptr<double>();
   const auto half = size_t(p.len2);  // len1 == len2: the window is even and the overlap 50 %

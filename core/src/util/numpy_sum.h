@@ -38,7 +38,8 @@ template <typename T>
 T numpy_sum(const T* a, size_t n) {
   constexpr size_t kNumpyBuffer = 8192;
   T total = 0;
-  for (size_t off = 0; off < n; off += kNumpyBuffer) total += numpy_pairwise_sum(a + off, std::min(kNumpyBuffer, n - off));
+  for (size_t off = 0; off < n; off += kNumpyBuffer)
+    total += numpy_pairwise_sum(a + off, std::min(kNumpyBuffer, n - off));
   return total;
 }
 

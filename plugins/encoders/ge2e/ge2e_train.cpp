@@ -145,8 +145,9 @@ StepReport Ge2eTrainTask::step_on(const torch::Tensor& batch,
 StepReport Ge2eTrainTask::train_step(int64_t step) {
   if (s_.warmup_steps > 0) {
     // Small networks trained at high rates can kill every ReLU of the projection in the first steps (the
-    // loss then sits at ln speakers_per_batch); ramping the rate up avoids that.
-    const double lr = s_.learning_rate * std::min(1.0, double(step) / double(s_.warmup_steps));  // steps count from 1
+    // loss then sits at ln speakers_per_batch); ramping the rate up makes that less likely.
+    // Steps count from 1: the full rate is reached at step warmup_steps.
+    const double lr = s_.learning_rate * std::min(1.0, double(step) / double(s_.warmup_steps));
     for (auto& group : adam_->param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
   }
   StepReport r = step_on(draw_batch());

@@ -127,7 +127,9 @@ std::vector<std::pair<std::vector<float>, std::string>> split_on_silences(std::v
     if (i == 0 || i == n - 1 || (words[i].empty() && ends[i] - starts[i] >= p.silence_min_duration_split))
       breaks.push_back(i);
   // Sample index of a time as numpy's astype(int) of the float64 product, clamped like a slice bound.
-  const auto sample_at = [&](double t) { return std::min(wav.size(), size_t(std::max(0.0, t * p.mel.sample_rate))); };
+  const auto sample_at = [&](double t) {
+    return std::min(wav.size(), size_t(std::max(0.0, t * p.mel.sample_rate)));
+  };
   if (p.denoise) {
     std::vector<float> noise;
     for (size_t b : breaks) {
@@ -135,7 +137,7 @@ std::vector<std::pair<std::vector<float>, std::string>> split_on_silences(std::v
       if (to > from) noise.insert(noise.end(), wav.begin() + long(from), wav.begin() + long(to));
     }
     // RTVC profiles only more than 20 ms of pause, and keeps the noise estimate fixed (eta 0).
-    // Pauses of digital silence give no noise estimate (RTVC's output would be NaN): such audio is left as is.
+    // Pauses of digital silence give no noise estimate (RTVC's output would be NaN): that audio stays as is.
     if (double(noise.size()) > p.mel.sample_rate * 0.02) {
       const NoiseProfile profile = logmmse_profile_noise(noise, p.mel.sample_rate);
       if (logmmse_profile_usable(profile)) wav = logmmse_denoise(wav, profile, 0.0);

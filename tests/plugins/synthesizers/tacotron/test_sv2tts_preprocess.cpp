@@ -31,8 +31,10 @@ std::set<std::string> lines_of(const fs::path& path) {
 std::vector<std::string> fields(const std::string& line) {
   std::vector<std::string> out(1);
   for (char c : line) {
-    if (c == '|') out.emplace_back();
-    else out.back() += c;
+    if (c == '|')
+      out.emplace_back();
+    else
+      out.back() += c;
   }
   return out;
 }
@@ -46,9 +48,10 @@ double max_abs(const std::string& got, const std::string& want) {
 // Runs synthesizer_preprocess_audio on the fixture's LibriSpeech folder once per process.
 const std::string& preprocessed() {
   static const std::string out = [] {
-    const std::string trans =
-        vctest::fixture_or_skip("rtvc/synthesizer/sv2tts/LibriSpeech/train-clean-100/1001/134500/1001-134500.trans.txt");
-    const fs::path root = fs::path(trans).parent_path().parent_path().parent_path().parent_path().parent_path();
+    const std::string trans = vctest::fixture_or_skip(
+        "rtvc/synthesizer/sv2tts/LibriSpeech/train-clean-100/1001/134500/1001-134500.trans.txt");
+    const fs::path root =
+        fs::path(trans).parent_path().parent_path().parent_path().parent_path().parent_path();
     const std::string dir = vctest::scratch_dir("sv2tts_preprocess") + "/synthesizer";
     fs::create_directories(dir);
     auto& rt = Runtime::instance();
@@ -68,7 +71,8 @@ const std::string& preprocessed() {
 }  // namespace
 
 TEST_CASE("synthesizer_preprocess_audio reproduces RTVC's SV2TTS tree of the fixture", "[tacotron][sv2tts]") {
-  const std::string want_dir = fs::path(vctest::fixture_or_skip(kExpected + "train.txt")).parent_path().string();
+  const std::string want_dir =
+      fs::path(vctest::fixture_or_skip(kExpected + "train.txt")).parent_path().string();
   const std::string& got_dir = preprocessed();
   const std::set<std::string> want = lines_of(fs::path(want_dir) / "train.txt");
   const std::set<std::string> got = lines_of(fs::path(got_dir) / "train.txt");
@@ -93,7 +97,8 @@ TEST_CASE("synthesizer_preprocess_audio reproduces RTVC's SV2TTS tree of the fix
 }
 
 TEST_CASE("synthesizer_preprocess_embeds reproduces RTVC's create_embeddings", "[tacotron][sv2tts]") {
-  const std::string want_dir = fs::path(vctest::fixture_or_skip(kExpected + "train.txt")).parent_path().string();
+  const std::string want_dir =
+      fs::path(vctest::fixture_or_skip(kExpected + "train.txt")).parent_path().string();
   const std::string encoder = vctest::fixture_or_skip("rtvc/encoder/ge2e_rtvc.pt");  // 17 MB: shared only
   const std::string& got_dir = preprocessed();
   auto& rt = Runtime::instance();
