@@ -15,6 +15,11 @@ local a = vc.args {
   utterances_per_speaker = {type = "int", default = 6},
   learning_rate = {type = "number", default = 1e-4},
   warmup_steps = {type = "int", default = 0, help = "linear learning-rate ramp (steps)"},
+  decay_steps = {type = "int", default = 0, help = "cosine decay of the rate to 0 at step N (set max_steps too)"},
+  weight_decay = {type = "number", default = 0, help = "Adam's L2 penalty"},
+  augment_freq_mask = {type = "int", default = 0, help = "band mask of up to N mel channels per crop"},
+  augment_time_mask = {type = "int", default = 0, help = "time mask of up to N frames per crop"},
+  augment_gain_db = {type = "number", default = 0, help = "random gain within ±N dB per crop"},
   model_hidden_size = {type = "int", default = 256, help = "LSTM width (RTVC: 256)"},
   model_embedding_size = {type = "int", default = 256, help = "embedding size (RTVC: 256)"},
   model_num_layers = {type = "int", default = 3, help = "LSTM layers (RTVC: 3)"},
@@ -22,6 +27,7 @@ local a = vc.args {
   max_steps = {type = "int", default = 1000000},
   segment_frames = {type = "int", default = 300, help = "evaluation segment length (frames of 10 ms)"},
   threads = {type = "int", default = 1},
+  seed = {type = "int", default = 1234, help = "initialisation and batch-drawing seed"},
   force_restart = {type = "bool", default = false},
 }
 
@@ -42,9 +48,11 @@ vc.fs.write_text(vc.fs.join(a.out, "held_out.txt"), table.concat(held_out, "\n")
 local t = vc.stage("encoder_train", {
   run_id = "mini", clean_data_root = clean, models_dir = a.out, exclude_speakers = held_out,
   speakers_per_batch = a.speakers_per_batch, utterances_per_speaker = a.utterances_per_speaker,
-  learning_rate = a.learning_rate, warmup_steps = a.warmup_steps, model_hidden_size = a.model_hidden_size,
-  model_embedding_size = a.model_embedding_size, model_num_layers = a.model_num_layers, max_minutes = a.max_minutes, max_steps = a.max_steps, vis_every = 10,
-  umap_every = 200, save_every = 100, backup_every = 0, cache_utterances = true, threads = a.threads,
+  learning_rate = a.learning_rate, warmup_steps = a.warmup_steps, decay_steps = a.decay_steps, weight_decay = a.weight_decay,
+  augment_freq_mask = a.augment_freq_mask, augment_time_mask = a.augment_time_mask, augment_gain_db = a.augment_gain_db,
+  model_hidden_size = a.model_hidden_size, model_embedding_size = a.model_embedding_size,
+  model_num_layers = a.model_num_layers, max_minutes = a.max_minutes, max_steps = a.max_steps, vis_every = 10,
+  umap_every = 200, save_every = 100, backup_every = 0, cache_utterances = true, threads = a.threads, seed = a.seed,
   force_restart = a.force_restart,
 })
 local e = vc.stage("encoder_eval", {checkpoint = t.checkpoint, clean_data_root = clean, speakers = held_out,

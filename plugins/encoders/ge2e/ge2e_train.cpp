@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -109,8 +110,8 @@ Ge2eTrainTask::Ge2eTrainTask(std::vector<SpeakerFolder> speakers, const TrainSet
   torch::manual_seed(s.seed);
   net_ = SpeakerEncoderNet(s.model);
   net_->train();
-  adam_ =
-      std::make_unique<torch::optim::Adam>(net_->parameters(), torch::optim::AdamOptions(s.learning_rate));
+  adam_ = std::make_unique<torch::optim::Adam>(
+      net_->parameters(), torch::optim::AdamOptions(s.learning_rate).weight_decay(s.weight_decay));
   for (const auto& sp : speakers_) utterance_cyclers_.emplace_back(sp.mels.size());
 }
 
@@ -143,12 +144,18 @@ StepReport Ge2eTrainTask::step_on(const torch::Tensor& batch,
 }
 
 StepReport Ge2eTrainTask::train_step(int64_t step) {
-  if (s_.warmup_steps > 0) {
+  if (s_.warmup_steps > 0 || s_.decay_steps > 0) {
     // Small networks trained at high rates can kill every ReLU of the projection in the first steps (the
     // loss then sits at ln speakers_per_batch); ramping the rate up makes that less likely.
-    // Steps count from 1: the full rate is reached at step warmup_steps.
-    const double lr = s_.learning_rate * std::min(1.0, double(step) / double(s_.warmup_steps));
-    for (auto& group : adam_->param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    // Steps count from 1: the full rate is reached at step warmup_steps, and 0 at step decay_steps.
+    double scale = 1.0;
+    if (step < s_.warmup_steps) scale = double(step) / double(s_.warmup_steps);
+    if (s_.decay_steps > 0 && step > s_.warmup_steps) {
+      const double t = std::min(1.0, double(step - s_.warmup_steps) / double(s_.decay_steps - s_.warmup_steps));
+      scale = 0.5 * (1.0 + std::cos(M_PI * t));
+    }
+    for (auto& group : adam_->param_groups())
+      static_cast<torch::optim::AdamOptions&>(group.options()).lr(s_.learning_rate * scale);
   }
   StepReport r = step_on(draw_batch());
   window_loss_ += r.loss;
@@ -209,10 +216,30 @@ torch::Tensor Ge2eTrainTask::draw_batch() {
       int64_t start = 0;
       if (n != s_.partial_frames)
         start = std::uniform_int_distribution<int64_t>(0, n - s_.partial_frames - 1)(rng_);
-      crops.push_back(frames.slice(0, start, start + s_.partial_frames));
+      crops.push_back(augment(frames.slice(0, start, start + s_.partial_frames)));
     }
   }
   return torch::stack(crops);
+}
+
+torch::Tensor Ge2eTrainTask::augment(torch::Tensor crop) {
+  if (s_.freq_mask <= 0 && s_.time_mask <= 0 && s_.gain_db <= 0) return crop;  // RTVC: the crop as it is
+  crop = crop.clone();
+  auto uniform_int = [this](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng_);
+  };
+  auto mask = [&](int64_t dim, int64_t max_width) {
+    const int64_t n = crop.size(dim), width = uniform_int(0, std::min(max_width, n));
+    const int64_t start = uniform_int(0, n - width);
+    crop.slice(dim, start, start + width).zero_();
+  };
+  if (s_.freq_mask > 0) mask(1, s_.freq_mask);
+  if (s_.time_mask > 0) mask(0, s_.time_mask);
+  if (s_.gain_db > 0) {
+    const double db = std::uniform_real_distribution<double>(-s_.gain_db, s_.gain_db)(rng_);
+    crop.mul_(std::pow(10.0, db / 10.0));  // power mels: 10 dB per decade
+  }
+  return crop;
 }
 
 namespace {
@@ -232,6 +259,16 @@ class TrainStage : public Stage {
     s.learning_rate = c_.get_double("learning_rate");
     s.warmup_steps = c_.get_int("warmup_steps");
     if (s.warmup_steps < 0) throw UserError("encoder_train: warmup_steps must be >= 0");
+    s.decay_steps = c_.get_int("decay_steps");
+    if (s.decay_steps != 0 && s.decay_steps <= s.warmup_steps)
+      throw UserError("encoder_train: decay_steps must be 0 (no decay) or larger than warmup_steps");
+    s.weight_decay = c_.get_double("weight_decay");
+    s.freq_mask = c_.get_int("augment_freq_mask");
+    s.time_mask = c_.get_int("augment_time_mask");
+    s.gain_db = c_.get_double("augment_gain_db");
+    if (s.weight_decay < 0 || s.freq_mask < 0 || s.time_mask < 0 || s.gain_db < 0)
+      throw UserError(
+          "encoder_train: weight_decay, augment_freq_mask, augment_time_mask and augment_gain_db must be >= 0");
     s.model.hidden_size = c_.get_int("model_hidden_size");
     s.model.embedding_size = c_.get_int("model_embedding_size");
     s.model.num_layers = c_.get_int("model_num_layers");

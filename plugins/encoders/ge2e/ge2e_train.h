@@ -44,6 +44,13 @@ struct TrainSettings {
   int64_t speakers_per_batch = 64, utterances_per_speaker = 10, partial_frames = 160;
   double learning_rate = 1e-4;
   int64_t warmup_steps = 0;  ///< linear learning-rate ramp over the first steps (0: RTVC's constant rate)
+  int64_t decay_steps = 0;   ///< cosine decay from the full rate after the warm-up to 0 at this step (0: none)
+  double weight_decay = 0;   ///< Adam's L2 penalty, as torch.optim.Adam's weight_decay (RTVC: 0)
+  /// Training-crop augmentation, all off by default (RTVC has none): each crop gets one band mask of up to
+  /// `freq_mask` mel channels, one time mask of up to `time_mask` frames (SpecAugment; masked cells are 0,
+  /// silence in RTVC's power mels) and a gain drawn uniformly within ±`gain_db` dB.
+  int64_t freq_mask = 0, time_mask = 0;
+  double gain_db = 0;
   ModelOptions model;  ///< network sizes (RTVC's by default; small ones for quick experiments)
   int64_t vis_every = 10;
   bool cache = false;
@@ -76,6 +83,7 @@ class Ge2eTrainTask : public TrainTask {
 
  private:
   torch::Tensor mel(const std::string& path);
+  torch::Tensor augment(torch::Tensor crop);
 
   TrainSettings s_;
   std::vector<SpeakerFolder> speakers_;

@@ -1,6 +1,7 @@
 // GE2E stages and CLI end to end: encoder_preprocess on the dataset layout fixtures vs RTVC's reader
 // outputs, skip_existing, a short training run whose loss falls, `voxclone embed`.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -179,4 +180,12 @@ TEST_CASE("a short encoder_train run lowers the loss, checkpoints in RTVC's form
   const auto& groups = warmed.at("optimizer_state").at("param_groups");
   CHECK(groups.elements().at(0).at("lr").as_float() == Approx(0.0003 * 10 / 1000).epsilon(1e-9));
   CHECK(run_voxclone(base + "run_id=x max_steps=1 warmup_steps=-1", &log) == 2);
+  // Cosine decay after a 4-step ramp, reaching 0 at step 12: at step 10, 0.5 (1 + cos(0.75 pi)) of the rate.
+  REQUIRE(run_voxclone(base + "run_id=d max_steps=10 warmup_steps=4 decay_steps=12", &log) == 0);
+  const auto decayed = voxclone::ckpt::load(models + "/d/encoder.pt").at("optimizer_state").at("param_groups");
+  CHECK(decayed.elements().at(0).at("lr").as_float() ==
+        Approx(0.0003 * 0.5 * (1 + std::cos(0.75 * M_PI))).epsilon(1e-9));
+  CHECK(run_voxclone(base + "run_id=x max_steps=1 warmup_steps=4 decay_steps=4", &log) == 2);
+  CHECK(run_voxclone(base + "run_id=x max_steps=1 augment_freq_mask=-1", &log) == 2);
+  CHECK(run_voxclone(base + "run_id=x max_steps=1 weight_decay=-0.1", &log) == 2);
 }

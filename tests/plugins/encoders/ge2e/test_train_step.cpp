@@ -3,10 +3,12 @@
 #include <torch/torch.h>
 
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "fixtures.h"
 #include "ge2e_train.h"
 #include "voxclone/checkpoint.h"
+#include "voxclone/npy.h"
 
 using namespace voxclone::ge2e;
 
@@ -57,4 +59,79 @@ TEST_CASE("a step resumed from RTVC's checkpoint and optimizer state matches RTV
   Ge2eTrainTask again({}, s);
   CHECK(again.resume(out) == 4);
   CHECK(torch::equal(again.net().linear->bias, net.linear->bias));
+}
+
+namespace {
+
+bool contiguous(const std::vector<int64_t>& v) {
+  return v.empty() || v.back() - v.front() + 1 == int64_t(v.size());
+}
+
+// Checks that each crop of `batch` (all ones before augmentation) has at most one mask: one contiguous span
+// of at most `max_width` zeroed indices along `axis` (0: frames, 1: mel channels) across the whole other
+// axis. Returns how many crops are masked.
+int checked_masks(const torch::Tensor& batch, int64_t axis, size_t max_width) {
+  int masked = 0;
+  for (int64_t k = 0; k < batch.size(0); ++k) {
+    torch::Tensor changed = batch[k].ne(1.0f);
+    std::vector<int64_t> hit, other;
+    for (int64_t i = 0; i < changed.size(axis); ++i)
+      if (changed.select(axis, i).any().item<bool>()) hit.push_back(i);
+    for (int64_t i = 0; i < changed.size(1 - axis); ++i)
+      if (changed.select(1 - axis, i).any().item<bool>()) other.push_back(i);
+    CHECK(contiguous(hit));
+    CHECK(hit.size() <= max_width);
+    if (hit.empty()) continue;
+    ++masked;
+    CHECK(int64_t(other.size()) == changed.size(1 - axis));
+    CHECK(batch[k].slice(axis, hit.front(), hit.back() + 1).abs().max().item<float>() == 0.0f);
+  }
+  return masked;
+}
+
+}  // namespace
+
+TEST_CASE("training-crop augmentation: band and time masks and gain, all off by default", "[ge2e][train]") {
+  // Two speakers whose mels are all ones: whatever the crop, a cell that is not 1 was changed by
+  // augmentation.
+  const std::string dir = vctest::scratch_dir("ge2e_augment");
+  std::vector<SpeakerFolder> speakers;
+  for (const char* name : {"a", "b"}) {
+    voxclone::write_npy(dir + "/" + name + ".npy", torch::ones({200, 40}));
+    speakers.push_back({name, {dir + "/" + name + ".npy"}});
+  }
+  TrainSettings s;
+  s.speakers_per_batch = 2;
+  s.utterances_per_speaker = 20;
+  s.partial_frames = 160;
+  CHECK(torch::equal(Ge2eTrainTask(speakers, s).draw_batch(), torch::ones({40, 160, 40})));
+
+  // Widths are drawn from 0..max: about 8 crops in 9 are masked.
+  SECTION("band mask: whole mel channels zeroed, one contiguous band of at most 8") {
+    s.freq_mask = 8;
+    CHECK(checked_masks(Ge2eTrainTask(speakers, s).draw_batch(), 1, 8) > 20);
+  }
+  SECTION("time mask: whole frames zeroed, one contiguous span of at most 20") {
+    s.time_mask = 20;
+    CHECK(checked_masks(Ge2eTrainTask(speakers, s).draw_batch(), 0, 20) > 20);
+  }
+  SECTION("gain: each crop scaled by one factor within ±6 dB of power, factors differ between crops") {
+    s.gain_db = 6;
+    torch::Tensor batch = Ge2eTrainTask(speakers, s).draw_batch();
+    std::set<float> factors;
+    for (int64_t k = 0; k < batch.size(0); ++k) {
+      const float f = batch[k][0][0].item<float>();
+      CHECK(torch::equal(batch[k], torch::full({160, 40}, f)));
+      CHECK(f >= std::pow(10.0f, -0.6f) * 0.9999f);
+      CHECK(f <= std::pow(10.0f, 0.6f) * 1.0001f);
+      factors.insert(f);
+    }
+    CHECK(factors.size() == 40);
+  }
+  SECTION("weight decay reaches Adam") {
+    s.weight_decay = 1e-4;
+    Ge2eTrainTask task(speakers, s);
+    auto& o = static_cast<torch::optim::AdamOptions&>(task.adam().param_groups().at(0).options());
+    CHECK(o.weight_decay() == 1e-4);
+  }
 }
