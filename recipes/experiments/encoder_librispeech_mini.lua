@@ -16,6 +16,8 @@ local a = vc.args {
   learning_rate = {type = "number", default = 1e-4},
   warmup_steps = {type = "int", default = 0, help = "linear learning-rate ramp (steps)"},
   decay_steps = {type = "int", default = 0, help = "cosine decay of the rate to 0 at step N (set max_steps too)"},
+  dropout = {type = "number", default = 0, help = "training only: between LSTM layers and before the projection"},
+  partials_n_frames = {type = "int", default = 160, help = "training crop length (frames)"},
   weight_decay = {type = "number", default = 0, help = "Adam's L2 penalty"},
   augment_freq_mask = {type = "int", default = 0, help = "band mask of up to N mel channels per crop"},
   augment_time_mask = {type = "int", default = 0, help = "time mask of up to N frames per crop"},
@@ -48,7 +50,8 @@ vc.fs.write_text(vc.fs.join(a.out, "held_out.txt"), table.concat(held_out, "\n")
 local t = vc.stage("encoder_train", {
   run_id = "mini", clean_data_root = clean, models_dir = a.out, exclude_speakers = held_out,
   speakers_per_batch = a.speakers_per_batch, utterances_per_speaker = a.utterances_per_speaker,
-  learning_rate = a.learning_rate, warmup_steps = a.warmup_steps, decay_steps = a.decay_steps, weight_decay = a.weight_decay,
+  learning_rate = a.learning_rate, warmup_steps = a.warmup_steps, decay_steps = a.decay_steps, dropout = a.dropout,
+  partials_n_frames = a.partials_n_frames, weight_decay = a.weight_decay,
   augment_freq_mask = a.augment_freq_mask, augment_time_mask = a.augment_time_mask, augment_gain_db = a.augment_gain_db,
   model_hidden_size = a.model_hidden_size, model_embedding_size = a.model_embedding_size,
   model_num_layers = a.model_num_layers, max_minutes = a.max_minutes, max_steps = a.max_steps, vis_every = 10,

@@ -18,7 +18,10 @@ SpeakerEncoderNetImpl::SpeakerEncoderNetImpl(const ModelOptions& o) : options_(o
   lstm = register_module(
       "lstm",
       torch::nn::LSTM(
-          torch::nn::LSTMOptions(o.mel_channels, o.hidden_size).num_layers(o.num_layers).batch_first(true)));
+          torch::nn::LSTMOptions(o.mel_channels, o.hidden_size)
+              .num_layers(o.num_layers)
+              .batch_first(true)
+              .dropout(o.num_layers > 1 ? o.dropout : 0.0)));
   linear = register_module("linear", torch::nn::Linear(o.hidden_size, o.embedding_size));
   // RTVC's fixed initial values of the cosine similarity scale and bias.
   similarity_weight = register_parameter("similarity_weight", torch::tensor({10.0f}));
@@ -40,6 +43,7 @@ torch::Tensor SpeakerEncoderNetImpl::forward(const torch::Tensor& mels) {
     }
   }
   if (!last.defined()) last = std::get<0>(std::get<1>(lstm->forward(mels)))[-1];
+  if (options_.dropout > 0) last = torch::dropout(last, options_.dropout, is_training());
   torch::Tensor raw = torch::relu(linear->forward(last));
   return raw / (torch::norm(raw, 2, {1}, true) + 1e-5);
 }

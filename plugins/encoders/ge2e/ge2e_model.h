@@ -23,6 +23,9 @@ struct ModelOptions {
   int64_t hidden_size = 256;     ///< model_hidden_size
   int64_t embedding_size = 256;  ///< model_embedding_size
   int64_t num_layers = 3;        ///< model_num_layers
+  /// Training only, not in RTVC (0): dropout between LSTM layers and on the final hidden state. It has no
+  /// weights of its own, so checkpoints are the same either way.
+  double dropout = 0;
 };
 
 /// LSTM → last layer's final hidden state → linear → ReLU → L2 normalisation; plus the learnable scale

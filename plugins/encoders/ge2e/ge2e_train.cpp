@@ -151,7 +151,8 @@ StepReport Ge2eTrainTask::train_step(int64_t step) {
     double scale = 1.0;
     if (step < s_.warmup_steps) scale = double(step) / double(s_.warmup_steps);
     if (s_.decay_steps > 0 && step > s_.warmup_steps) {
-      const double t = std::min(1.0, double(step - s_.warmup_steps) / double(s_.decay_steps - s_.warmup_steps));
+      const double span = double(s_.decay_steps - s_.warmup_steps);
+      const double t = std::min(1.0, double(step - s_.warmup_steps) / span);
       scale = 0.5 * (1.0 + std::cos(M_PI * t));
     }
     for (auto& group : adam_->param_groups())
@@ -272,6 +273,9 @@ class TrainStage : public Stage {
     s.model.hidden_size = c_.get_int("model_hidden_size");
     s.model.embedding_size = c_.get_int("model_embedding_size");
     s.model.num_layers = c_.get_int("model_num_layers");
+    s.model.dropout = c_.get_double("dropout");
+    if (s.model.dropout < 0 || s.model.dropout >= 1)
+      throw UserError("encoder_train: dropout must be in [0, 1)");
     if (s.model.hidden_size < 1 || s.model.embedding_size < 1 || s.model.num_layers < 1)
       throw UserError("encoder_train: model_hidden_size, model_embedding_size and model_num_layers must be >= 1");
     s.vis_every = std::max<int64_t>(1, c_.get_int("vis_every"));

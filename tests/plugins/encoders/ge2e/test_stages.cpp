@@ -188,4 +188,5 @@ TEST_CASE("a short encoder_train run lowers the loss, checkpoints in RTVC's form
   CHECK(run_voxclone(base + "run_id=x max_steps=1 warmup_steps=4 decay_steps=4", &log) == 2);
   CHECK(run_voxclone(base + "run_id=x max_steps=1 augment_freq_mask=-1", &log) == 2);
   CHECK(run_voxclone(base + "run_id=x max_steps=1 weight_decay=-0.1", &log) == 2);
+  CHECK(run_voxclone(base + "run_id=x max_steps=1 dropout=1", &log) == 2);
 }

@@ -135,3 +135,24 @@ TEST_CASE("training-crop augmentation: band and time masks and gain, all off by 
     CHECK(o.weight_decay() == 1e-4);
   }
 }
+
+TEST_CASE("dropout acts in training only and adds no weights", "[ge2e][train]") {
+  ModelOptions plain{40, 32, 16, 2};
+  ModelOptions dropped = plain;
+  dropped.dropout = 0.3;
+  torch::manual_seed(5);
+  SpeakerEncoderNet a(dropped);
+  torch::manual_seed(5);
+  SpeakerEncoderNet b(plain);
+  REQUIRE(a->named_parameters().keys() == b->named_parameters().keys());
+  for (const auto& p : a->named_parameters()) CHECK(torch::equal(p.value(), b->named_parameters()[p.key()]));
+  torch::Tensor x = torch::rand({6, 50, 40});
+  torch::NoGradGuard no_grad;
+  a->eval();
+  b->eval();
+  CHECK(torch::allclose(a->forward(x), b->forward(x)));
+  a->train();
+  b->train();
+  CHECK(!torch::allclose(a->forward(x), a->forward(x)));
+  CHECK(torch::allclose(b->forward(x), b->forward(x)));
+}
