@@ -42,7 +42,33 @@ torch::Tensor read_mel(const std::string& path) {
   return t.to(torch::kFloat);
 }
 
+// librosa's Slaney mel scale: linear below 1 kHz, logarithmic above.
+double hz_to_mel(double hz) {
+  const double step = 200.0 / 3, log_step = std::log(6.4) / 27.0;
+  return hz < 1000 ? hz / step : 15.0 + std::log(hz / 1000.0) / log_step;
+}
+double mel_to_hz(double mel) {
+  const double step = 200.0 / 3, log_step = std::log(6.4) / 27.0;
+  return mel < 15.0 ? mel * step : 1000.0 * std::exp(log_step * (mel - 15.0));
+}
+
 }  // namespace
+
+torch::Tensor mel_warp_matrix(int64_t n_mels, double alpha) {
+  if (n_mels < 1 || alpha <= 0) throw InternalError("mel_warp_matrix: bad arguments");
+  // Band centres are n_mels of n_mels + 2 points spaced evenly in mel from 0 Hz to 8 kHz.
+  const double spacing = hz_to_mel(8000.0) / double(n_mels + 1);
+  torch::Tensor w = torch::zeros({n_mels, n_mels});
+  auto a = w.accessor<float, 2>();
+  for (int64_t i = 0; i < n_mels; ++i) {
+    const double source = hz_to_mel(mel_to_hz(double(i + 1) * spacing) / alpha) / spacing - 1.0;
+    const double q = std::clamp(source, 0.0, double(n_mels - 1));
+    const int64_t lo = int64_t(std::floor(q)), hi = std::min(lo + 1, n_mels - 1);
+    a[i][lo] += float(1.0 - (q - double(lo)));
+    a[i][hi] += float(q - double(lo));
+  }
+  return w;
+}
 
 std::vector<size_t> RandomCycler::sample(size_t count, std::mt19937_64& rng) {
   if (n_ == 0) throw InternalError("RandomCycler: empty collection");
@@ -103,10 +129,17 @@ std::vector<SpeakerFolder> list_speakers(const std::string& root, const std::vec
 }
 
 Ge2eTrainTask::Ge2eTrainTask(std::vector<SpeakerFolder> speakers, const TrainSettings& s)
-    : s_(s), speakers_(std::move(speakers)), speaker_cycler_(speakers_.size()), rng_(s.seed) {
-  if (!speakers_.empty() && int64_t(speakers_.size()) < s.speakers_per_batch)
-    spdlog::warn("only {} speakers for batches of {}: some speakers appear twice in a batch",
-                 speakers_.size(), s.speakers_per_batch);
+    : s_(s),
+      speakers_(std::move(speakers)),
+      speaker_cycler_(speakers_.size() * (s.warp_speakers > 0 ? 3 : 1)),
+      rng_(s.seed) {
+  if (s.warp_speakers > 0)
+    for (double alpha : {1.0 - s.warp_speakers, 1.0 + s.warp_speakers})
+      warps_.push_back(mel_warp_matrix(s.model.mel_channels, alpha));
+  const size_t voices = speakers_.size() * (warps_.size() + 1);
+  if (!speakers_.empty() && int64_t(voices) < s.speakers_per_batch)
+    spdlog::warn("only {} speakers for batches of {}: some speakers appear twice in a batch", voices,
+                 s.speakers_per_batch);
   torch::manual_seed(s.seed);
   net_ = SpeakerEncoderNet(s.model);
   net_->train();
@@ -206,7 +239,9 @@ torch::Tensor Ge2eTrainTask::mel(const std::string& path) {
 // speakers_per_batch speakers × utterances_per_speaker random crops of partial_frames frames.
 torch::Tensor Ge2eTrainTask::draw_batch() {
   std::vector<torch::Tensor> crops;
-  for (size_t sp : speaker_cycler_.sample(size_t(s_.speakers_per_batch), rng_)) {
+  for (size_t voice : speaker_cycler_.sample(size_t(s_.speakers_per_batch), rng_)) {
+    // Voices past the real speakers are their frequency-warped copies (warp_speakers).
+    const size_t sp = voice % speakers_.size(), variant = voice / speakers_.size();
     for (size_t u : utterance_cyclers_[sp].sample(size_t(s_.utterances_per_speaker), rng_)) {
       torch::Tensor frames = mel(speakers_[sp].mels[u]);
       int64_t n = frames.size(0);
@@ -217,7 +252,9 @@ torch::Tensor Ge2eTrainTask::draw_batch() {
       int64_t start = 0;
       if (n != s_.partial_frames)
         start = std::uniform_int_distribution<int64_t>(0, n - s_.partial_frames - 1)(rng_);
-      crops.push_back(augment(frames.slice(0, start, start + s_.partial_frames)));
+      torch::Tensor crop = frames.slice(0, start, start + s_.partial_frames);
+      if (variant > 0) crop = crop.matmul(warps_[variant - 1].t());
+      crops.push_back(augment(crop));
     }
   }
   return torch::stack(crops);
@@ -267,6 +304,9 @@ class TrainStage : public Stage {
     s.freq_mask = c_.get_int("augment_freq_mask");
     s.time_mask = c_.get_int("augment_time_mask");
     s.gain_db = c_.get_double("augment_gain_db");
+    s.warp_speakers = c_.get_double("warp_speakers");
+    if (s.warp_speakers < 0 || s.warp_speakers >= 0.5)
+      throw UserError("encoder_train: warp_speakers must be in [0, 0.5)");
     if (s.weight_decay < 0 || s.freq_mask < 0 || s.time_mask < 0 || s.gain_db < 0)
       throw UserError(
           "encoder_train: weight_decay, augment_freq_mask, augment_time_mask and augment_gain_db must be >= 0");

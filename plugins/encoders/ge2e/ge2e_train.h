@@ -51,11 +51,19 @@ struct TrainSettings {
   /// silence in RTVC's power mels) and a gain drawn uniformly within ±`gain_db` dB.
   int64_t freq_mask = 0, time_mask = 0;
   double gain_db = 0;
+  /// Speaker augmentation (not in RTVC; 0: off): every speaker also appears as two new speakers whose mels
+  /// have their frequency axis scaled by 1 − w and 1 + w (formants and pitch moved, as by speed perturbation).
+  double warp_speakers = 0;
   ModelOptions model;  ///< network sizes (RTVC's by default; small ones for quick experiments)
   int64_t vis_every = 10;
   bool cache = false;
   uint64_t seed = 1234;
 };
+
+/// [n_mels, n_mels] matrix W such that `mel.matmul(W.t())` moves the content of RTVC's encoder mel (Slaney
+/// scale, 0–8 kHz) up in frequency by the factor `alpha` (down for alpha < 1): output band i takes the input
+/// interpolated linearly at the mel position of (centre frequency of band i) / alpha, clamped to the edges.
+torch::Tensor mel_warp_matrix(int64_t n_mels, double alpha);
 
 class Ge2eTrainTask : public TrainTask {
  public:
@@ -94,6 +102,7 @@ class Ge2eTrainTask : public TrainTask {
   std::unique_ptr<torch::optim::Adam> adam_;
   std::unordered_map<std::string, torch::Tensor> cache_;
   torch::Tensor last_embeds_;
+  std::vector<torch::Tensor> warps_;  ///< mel_warp_matrix for the virtual speakers of warp_speakers
   int64_t window_ = 0;
   double window_loss_ = 0, window_eer_ = 0;
 };

@@ -156,3 +156,38 @@ TEST_CASE("dropout acts in training only and adds no weights", "[ge2e][train]") 
   CHECK(!torch::allclose(a->forward(x), a->forward(x)));
   CHECK(torch::allclose(b->forward(x), b->forward(x)));
 }
+
+TEST_CASE("speaker warping moves mel content along the Slaney scale", "[ge2e][train]") {
+  // Expected weights computed outside the code under test with librosa's Slaney formulas: above 1 kHz a
+  // factor of 1.1 moves content up by ln(1.1) / (ln(6.4) / 27) / (mel(8 kHz) / 41) = 1.2562 bands.
+  CHECK(torch::allclose(mel_warp_matrix(40, 1.0), torch::eye(40), 0, 1e-5));
+  CHECK(torch::allclose(mel_warp_matrix(40, 1.1).sum(1), torch::ones(40)));
+  torch::Tensor impulse = torch::zeros({1, 40});
+  impulse[0][20] = 1;
+  torch::Tensor up = impulse.matmul(mel_warp_matrix(40, 1.1).t())[0];
+  CHECK(up[21].item<float>() == Approx(0.74379).margin(1e-4));
+  CHECK(up[22].item<float>() == Approx(0.25621).margin(1e-4));
+  CHECK(up.sum().item<float>() == Approx(1.0).margin(1e-4));
+  torch::Tensor down = impulse.matmul(mel_warp_matrix(40, 0.9).t())[0];
+  CHECK(down[19].item<float>() == Approx(0.61132).margin(1e-4));
+  CHECK(down[18].item<float>() == Approx(0.38868).margin(1e-4));
+
+  // Training draws warped copies as extra speakers: with one real speaker, a batch of 3 holds the speaker
+  // and both copies. Every frame of its mel is the same ramp over the bands, so each voice has one frame.
+  const std::string dir = vctest::scratch_dir("ge2e_warp");
+  const torch::Tensor ramp = torch::arange(40, torch::kFloat);
+  voxclone::write_npy(dir + "/a.npy", ramp.repeat({200, 1}));
+  TrainSettings s;
+  s.speakers_per_batch = 3;
+  s.utterances_per_speaker = 2;
+  s.warp_speakers = 0.1;
+  torch::Tensor batch = Ge2eTrainTask({{"a", {dir + "/a.npy"}}}, s).draw_batch();
+  std::set<std::vector<float>> firsts;
+  for (int64_t k = 0; k < batch.size(0); k += 2) {
+    CHECK(torch::equal(batch[k], batch[k + 1]));
+    torch::Tensor row = batch[k][0].contiguous();
+    firsts.insert(std::vector<float>(row.data_ptr<float>(), row.data_ptr<float>() + 40));
+  }
+  CHECK(firsts.size() == 3);
+  CHECK(firsts.count(std::vector<float>(ramp.data_ptr<float>(), ramp.data_ptr<float>() + 40)) == 1);
+}
