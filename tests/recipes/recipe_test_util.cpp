@@ -55,26 +55,4 @@ std::string sv2tts_or_skip() {
       .string();
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::vector<std::string>> train_rows(const std::string& path) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in(read_text(path));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    std::vector<std::string> fields;
-    std::istringstream f(line);
-    std::string field;
-    while (std::getline(f, field, '|')) fields.push_back(field);
-    rows.push_back(fields);
-  }
-  return rows;
-}
-
 }  // namespace vctest

@@ -24,10 +24,4 @@ std::string datasets_root_or_skip();
 /// The folder of the RTVC SV2TTS fixture (real preprocessed speech, texts, 256-d embeddings), or skip.
 std::string sv2tts_or_skip();
 
-/// A whole file as text ("" when it cannot be read).
-std::string read_text(const std::string& path);
-
-/// The rows of an SV2TTS train.txt, split on '|'.
-std::vector<std::vector<std::string>> train_rows(const std::string& path);
-
 }  // namespace vctest

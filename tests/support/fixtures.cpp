@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <sstream>
 #include <stdexcept>
 
 namespace fs = std::filesystem;
@@ -106,5 +107,27 @@ std::string python_with_torch_or_skip() {
 
 std::string voxclone_binary() { return std::string(VOXCLONE_BUILD_DIR) + "/bin/voxclone"; }
 std::string plugin_dir() { return std::string(VOXCLONE_BUILD_DIR) + "/plugins"; }
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::vector<std::string>> train_rows(const std::string& path) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(read_text(path));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::vector<std::string> fields;
+    std::istringstream f(line);
+    std::string field;
+    while (std::getline(f, field, '|')) fields.push_back(field);
+    rows.push_back(fields);
+  }
+  return rows;
+}
 
 }  // namespace vctest

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace vctest {
 
@@ -18,6 +19,12 @@ std::string fixture_or_skip(const std::string& rel);
 
 /// Path under ../shared/data (or $VOXCLONE_SHARED/data), or skip as above.
 std::string shared_data_or_skip(const std::string& rel);
+
+/// A whole file as text ("" when it cannot be read).
+std::string read_text(const std::string& path);
+
+/// The rows of an SV2TTS train.txt (or any '|'-separated file), split on '|'; empty lines skipped.
+std::vector<std::vector<std::string>> train_rows(const std::string& path);
 
 /// A plain dict[str, Tensor] saved by torch.save (zip format).
 std::map<std::string, at::Tensor> load_pt_dict(const std::string& path);

@@ -71,15 +71,8 @@ struct Row {
 };
 std::vector<Row> train_rows(const std::string& train_txt) {
   std::vector<Row> rows;
-  std::ifstream in(train_txt);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    std::string part;
-    while (std::getline(ss, part, '|')) f.push_back(part);
+  for (const auto& f : vctest::train_rows(train_txt))
     if (f.size() >= 5) rows.push_back({f[0], f[1], f[2], std::stoll(f[3]), std::stoll(f[4])});
-  }
   return rows;
 }
 

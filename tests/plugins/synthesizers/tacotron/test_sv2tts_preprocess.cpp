@@ -20,23 +20,11 @@ namespace {
 
 const std::string kExpected = "rtvc/synthesizer/sv2tts/SV2TTS/synthesizer/";
 
-std::set<std::string> lines_of(const fs::path& path) {
-  std::ifstream in(path);
-  std::set<std::string> out;
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) out.insert(line);
-  return out;
-}
+using Row = std::vector<std::string>;
 
-std::vector<std::string> fields(const std::string& line) {
-  std::vector<std::string> out(1);
-  for (char c : line) {
-    if (c == '|')
-      out.emplace_back();
-    else
-      out.back() += c;
-  }
-  return out;
+std::set<Row> rows_of(const fs::path& path) {
+  const auto rows = vctest::train_rows(path.string());
+  return {rows.begin(), rows.end()};
 }
 
 double max_abs(const std::string& got, const std::string& want) {
@@ -74,19 +62,18 @@ TEST_CASE("synthesizer_preprocess_audio reproduces RTVC's SV2TTS tree of the fix
   const std::string want_dir =
       fs::path(vctest::fixture_or_skip(kExpected + "train.txt")).parent_path().string();
   const std::string& got_dir = preprocessed();
-  const std::set<std::string> want = lines_of(fs::path(want_dir) / "train.txt");
-  const std::set<std::string> got = lines_of(fs::path(got_dir) / "train.txt");
-  for (const auto& line : want) {
-    INFO("RTVC row: " << line);
-    CHECK(got.count(line) == 1);
+  const std::set<Row> want = rows_of(fs::path(want_dir) / "train.txt");
+  const std::set<Row> got = rows_of(fs::path(got_dir) / "train.txt");
+  for (const auto& row : want) {
+    INFO("RTVC row of " << row.at(0));
+    CHECK(got.count(row) == 1);
   }
-  for (const auto& line : got) {
-    INFO("our row: " << line);
-    CHECK(want.count(line) == 1);
+  for (const auto& row : got) {
+    INFO("our row of " << row.at(0));
+    CHECK(want.count(row) == 1);
   }
-  for (const auto& line : want) {
-    if (!got.count(line)) continue;
-    const auto f = fields(line);
+  for (const auto& f : want) {
+    if (!got.count(f)) continue;
     const double audio = max_abs(got_dir + "/audio/" + f[0], want_dir + "/audio/" + f[0]);
     const double mel = max_abs(got_dir + "/mels/" + f[1], want_dir + "/mels/" + f[1]);
     std::cout << "[parity] " << f[0] << ": audio max abs err " << audio << " (tolerance 1e-5), mel " << mel
@@ -103,8 +90,8 @@ TEST_CASE("synthesizer_preprocess_embeds reproduces RTVC's create_embeddings", "
   const std::string& got_dir = preprocessed();
   auto& rt = Runtime::instance();
   rt.create<Stage>("synthesizer_preprocess_embeds", encoder, {{"syn_dir", got_dir}})->run();
-  for (const auto& line : lines_of(fs::path(want_dir) / "train.txt")) {
-    const std::string name = fields(line).at(2);
+  for (const auto& row : rows_of(fs::path(want_dir) / "train.txt")) {
+    const std::string name = row.at(2);
     INFO(name);
     REQUIRE(fs::exists(got_dir + "/embeds/" + name));
     const double err = max_abs(got_dir + "/embeds/" + name, want_dir + "/embeds/" + name);
