@@ -124,7 +124,7 @@ TEST_CASE("a short encoder_train run lowers the loss, checkpoints in RTVC's form
   std::string models = vctest::scratch_dir("ge2e_train");
   std::string log;
   // 4 usable speakers (20, id10001, id00012, id00015) × 4 crops; a larger rate (3e-4) so 40 steps show
-  // learning. (1e-3 learns faster, then collapses: every ReLU output dies and the loss sits at ln 4.)
+  // learning. (1e-3 learns faster, then collapses: every embedding becomes equal and the loss sits at ln 4.)
   int code =
       run_voxclone("run " + source_dir() + "/recipes/encoder_train.lua run_id=t clean_data_root=" + clean +
                        " models_dir=" + models +
