@@ -129,14 +129,12 @@ std::vector<SpeakerFolder> list_speakers(const std::string& root, const std::vec
 }
 
 Ge2eTrainTask::Ge2eTrainTask(std::vector<SpeakerFolder> speakers, const TrainSettings& s)
-    : s_(s),
-      speakers_(std::move(speakers)),
-      speaker_cycler_(speakers_.size() * (s.warp_speakers > 0 ? 3 : 1)),
-      rng_(s.seed) {
+    : s_(s), speakers_(std::move(speakers)), speaker_cycler_(0), rng_(s.seed) {
   if (s.warp_speakers > 0)
     for (double alpha : {1.0 - s.warp_speakers, 1.0 + s.warp_speakers})
       warps_.push_back(mel_warp_matrix(s.model.mel_channels, alpha));
   const size_t voices = speakers_.size() * (warps_.size() + 1);
+  speaker_cycler_ = RandomCycler(voices);
   if (!speakers_.empty() && int64_t(voices) < s.speakers_per_batch)
     spdlog::warn("only {} speakers for batches of {}: some speakers appear twice in a batch", voices,
                  s.speakers_per_batch);
