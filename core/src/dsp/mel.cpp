@@ -9,6 +9,7 @@
 #include "dsp/dsp_internal.h"
 #include "voxclone/dsp.h"
 #include "voxclone/error.h"
+#include "voxclone/mel_scale.h"
 
 namespace voxclone {
 namespace {
@@ -18,13 +19,6 @@ constexpr double kFSp = 200.0 / 3;
 constexpr double kMinLogHz = 1000.0;
 const double kMinLogMel = kMinLogHz / kFSp;
 const double kLogStep = std::log(6.4) / 27.0;
-
-double hz_to_mel(double hz) {
-  return hz >= kMinLogHz ? kMinLogMel + std::log(hz / kMinLogHz) / kLogStep : hz / kFSp;
-}
-double mel_to_hz(double mel) {
-  return mel >= kMinLogMel ? kMinLogHz * std::exp(kLogStep * (mel - kMinLogMel)) : kFSp * mel;
-}
 
 using BasisKey = std::tuple<int, int, int, double, double>;
 
@@ -75,6 +69,13 @@ void check_settings(const MelSettings& s) {
 }
 
 }  // namespace
+
+double hz_to_mel(double hz) {
+  return hz >= kMinLogHz ? kMinLogMel + std::log(hz / kMinLogHz) / kLogStep : hz / kFSp;
+}
+double mel_to_hz(double mel) {
+  return mel >= kMinLogMel ? kMinLogHz * std::exp(kLogStep * (mel - kMinLogMel)) : kFSp * mel;
+}
 
 at::Tensor mel_filterbank(int sample_rate, int n_fft, int n_mels, double fmin, double fmax) {
   if (sample_rate <= 0 || n_fft <= 0 || n_mels <= 0 || fmin < 0 || fmax <= fmin)

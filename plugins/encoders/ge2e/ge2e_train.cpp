@@ -18,6 +18,7 @@
 #include "voxclone/checkpoint.h"
 #include "voxclone/error.h"
 #include "voxclone/log.h"
+#include "voxclone/mel_scale.h"
 #include "voxclone/npy.h"
 #include "voxclone/train.h"
 
@@ -40,16 +41,6 @@ torch::Tensor read_mel(const std::string& path) {
   torch::Tensor t = read_npy(path);
   if (t.dim() != 2) throw UserError(path + ": expected a frames × channels mel");
   return t.to(torch::kFloat);
-}
-
-// librosa's Slaney mel scale: linear below 1 kHz, logarithmic above.
-double hz_to_mel(double hz) {
-  const double step = 200.0 / 3, log_step = std::log(6.4) / 27.0;
-  return hz < 1000 ? hz / step : 15.0 + std::log(hz / 1000.0) / log_step;
-}
-double mel_to_hz(double mel) {
-  const double step = 200.0 / 3, log_step = std::log(6.4) / 27.0;
-  return mel < 15.0 ? mel * step : 1000.0 * std::exp(log_step * (mel - 15.0));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "parity.h"
 #include "voxclone/dsp.h"
 #include "voxclone/error.h"
+#include "voxclone/mel_scale.h"
 #include "voxclone/npy.h"
 
 using namespace voxclone;
@@ -138,4 +139,14 @@ TEST_CASE("mel settings read from a plugin configuration, and impossible ones re
                     Catch::Contains("tacotron: need num_mels >= 1"));
   CHECK_THROWS_WITH(voxclone::mel_settings_from_config(with("n_iter = 60", "n_iter = 0"), "griffinlim", "n_iter"),
                     Catch::Contains("griffinlim: n_iter must be at least 1"));
+}
+
+TEST_CASE("Slaney mel scale: librosa's hz_to_mel and mel_to_hz", "[dsp][mel]") {
+  // librosa.hz_to_mel(htk=False) for 500, 1000, 4000 and 8000 Hz (computed with Python's math module).
+  const double hz[] = {500.0, 1000.0, 4000.0, 8000.0};
+  const double mel[] = {7.5, 15.0, 35.163760314616646, 45.245640471924965};
+  for (int i = 0; i < 4; ++i) {
+    CHECK(hz_to_mel(hz[i]) == Approx(mel[i]).epsilon(1e-12));
+    CHECK(mel_to_hz(mel[i]) == Approx(hz[i]).epsilon(1e-12));
+  }
 }
