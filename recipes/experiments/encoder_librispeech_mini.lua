@@ -26,6 +26,7 @@ local a = vc.args {
   model_hidden_size = {type = "int", default = 256, help = "LSTM width (RTVC: 256)"},
   model_embedding_size = {type = "int", default = 256, help = "embedding size (RTVC: 256)"},
   model_num_layers = {type = "int", default = 3, help = "LSTM layers (RTVC: 3)"},
+  log_mel_input = {type = "bool", default = false, help = "the network reads a scaled ln(mel) (RTVC: the power mel)"},
   max_minutes = {type = "number", default = 25},
   max_steps = {type = "int", default = 1000000},
   segment_frames = {type = "int", default = 300, help = "evaluation segment length (frames of 10 ms)"},
@@ -55,7 +56,7 @@ local t = vc.stage("encoder_train", {
   partials_n_frames = a.partials_n_frames, weight_decay = a.weight_decay,
   augment_freq_mask = a.augment_freq_mask, augment_time_mask = a.augment_time_mask, augment_gain_db = a.augment_gain_db, warp_speakers = a.warp_speakers,
   model_hidden_size = a.model_hidden_size, model_embedding_size = a.model_embedding_size,
-  model_num_layers = a.model_num_layers, max_minutes = a.max_minutes, max_steps = a.max_steps, vis_every = 10,
+  model_num_layers = a.model_num_layers, log_mel_input = a.log_mel_input, max_minutes = a.max_minutes, max_steps = a.max_steps, vis_every = 10,
   umap_every = 200, save_every = 100, backup_every = 0, cache_utterances = true, threads = a.threads, seed = a.seed,
   force_restart = a.force_restart,
 })

@@ -26,9 +26,13 @@ SpeakerEncoderNetImpl::SpeakerEncoderNetImpl(const ModelOptions& o) : options_(o
   // RTVC's fixed initial values of the cosine similarity scale and bias.
   similarity_weight = register_parameter("similarity_weight", torch::tensor({10.0f}));
   similarity_bias = register_parameter("similarity_bias", torch::tensor({-5.0f}));
+  if (o.log_mel_input) log_mel_input = register_buffer("log_mel_input", torch::tensor({1e-6f, 9.0f, 3.5f}));
 }
 
-torch::Tensor SpeakerEncoderNetImpl::forward(const torch::Tensor& mels) {
+torch::Tensor SpeakerEncoderNetImpl::forward(const torch::Tensor& power_mels) {
+  torch::Tensor mels = power_mels;
+  if (log_mel_input.defined())
+    mels = (torch::log(power_mels + log_mel_input[0]) + log_mel_input[1]) / log_mel_input[2];
   torch::Tensor last;  // the last layer's final hidden state [batch, hidden]
   if (fast_inference && !is_training() && !torch::GradMode::is_enabled() && mels.size(1) > 0) {
     std::vector<LstmWeights> layers;
@@ -104,6 +108,7 @@ ModelOptions infer_options(const std::vector<std::pair<std::string, torch::Tenso
   o.embedding_size = lin->size(0);
   o.num_layers = 0;
   while (find("lstm.weight_ih_l" + std::to_string(o.num_layers)) != nullptr) ++o.num_layers;
+  o.log_mel_input = find("log_mel_input") != nullptr;
   return o;
 }
 

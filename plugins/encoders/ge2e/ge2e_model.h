@@ -26,6 +26,10 @@ struct ModelOptions {
   /// Training only, not in RTVC (0): dropout between LSTM layers and on the final hidden state. It has no
   /// weights of its own, so checkpoints are the same either way.
   double dropout = 0;
+  /// Not in RTVC (false): the network reads (ln(mel + 1e-6) + 9) / 3.5 instead of the power mel; the constants
+  /// are about the mean and spread of ln(mel) of speech at RTVC's -30 dBFS. The file then holds the buffer
+  /// `log_mel_input` = [1e-6, 9, 3.5], so a strict load (RTVC's too) refuses it instead of misreading it.
+  bool log_mel_input = false;
 };
 
 /// LSTM → last layer's final hidden state → linear → ReLU → L2 normalisation; plus the learnable scale
@@ -33,8 +37,8 @@ struct ModelOptions {
 class SpeakerEncoderNetImpl : public torch::nn::Module {
  public:
   explicit SpeakerEncoderNetImpl(const ModelOptions& options = {});
-  /// `mels` [batch, frames, mel_channels] → embeddings [batch, embedding_size].
-  torch::Tensor forward(const torch::Tensor& mels);
+  /// `power_mels` [batch, frames, mel_channels] (RTVC's encoder mel) → embeddings [batch, embedding_size].
+  torch::Tensor forward(const torch::Tensor& power_mels);
   /// `embeds` [speakers, utterances, D] → [speakers, utterances, speakers], already w·cos + b; the own
   /// speaker's centroid excludes the utterance itself.
   torch::Tensor similarity_matrix(const torch::Tensor& embeds);
@@ -49,6 +53,7 @@ class SpeakerEncoderNetImpl : public torch::nn::Module {
   torch::nn::LSTM lstm{nullptr};
   torch::nn::Linear linear{nullptr};
   torch::Tensor similarity_weight, similarity_bias;
+  torch::Tensor log_mel_input;  ///< [epsilon, shift, scale]; undefined for RTVC's power-mel input
   /// Inference (eval mode, no autograd, float32 on the CPU) runs the LSTM with voxclone::FastLstm.
   bool fast_inference = true;
 

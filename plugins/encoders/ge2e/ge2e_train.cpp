@@ -304,6 +304,7 @@ class TrainStage : public Stage {
     s.model.embedding_size = c_.get_int("model_embedding_size");
     s.model.num_layers = c_.get_int("model_num_layers");
     s.model.dropout = c_.get_double("dropout");
+    s.model.log_mel_input = c_.get_bool("log_mel_input");
     if (s.model.dropout < 0 || s.model.dropout >= 1)
       throw UserError("encoder_train: dropout must be in [0, 1)");
     if (s.model.hidden_size < 1 || s.model.embedding_size < 1 || s.model.num_layers < 1)

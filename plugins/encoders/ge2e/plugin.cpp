@@ -31,6 +31,7 @@ class Ge2eEncoder : public SpeakerEncoder {
       o.hidden_size = c.get_int("model_hidden_size");
       o.embedding_size = c.get_int("model_embedding_size");
       o.num_layers = c.get_int("model_num_layers");
+      o.log_mel_input = c.get_bool("log_mel_input");
       net_ = ge2e::SpeakerEncoderNet(o);
     } else {
       throw UserError(

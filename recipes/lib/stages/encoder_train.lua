@@ -18,6 +18,7 @@ return {
     model_hidden_size = {type = "int", default = 256, help = "LSTM width of a fresh run (a resumed run keeps its own)"},
     model_embedding_size = {type = "int", default = 256, help = "embedding size of a fresh run"},
     model_num_layers = {type = "int", default = 3, help = "LSTM layers of a fresh run"},
+    log_mel_input = {type = "bool", default = false, help = "a fresh run's network reads a scaled ln(mel), not the power mel (false: as RTVC)"},
     speakers_per_batch = {type = "int", default = 64},
     utterances_per_speaker = {type = "int", default = 10},
     max_steps = {type = "int", default = 1000000000, help = "stop at this step (RTVC trains until stopped)"},
@@ -49,7 +50,7 @@ return {
               augment_time_mask = a.augment_time_mask, augment_gain_db = a.augment_gain_db, warp_speakers = a.warp_speakers,
               exclude_speakers = a.exclude_speakers, cache_utterances = a.cache_utterances, threads = a.threads,
               seed = a.seed, model_hidden_size = a.model_hidden_size, model_embedding_size = a.model_embedding_size,
-              model_num_layers = a.model_num_layers},
+              model_num_layers = a.model_num_layers, log_mel_input = a.log_mel_input},
       done = function(r) vc.log.info("steps %d → %d, checkpoint %s", r.start_step, r.end_step, r.checkpoint) end,
     }}
   end,

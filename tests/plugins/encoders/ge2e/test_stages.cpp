@@ -189,4 +189,8 @@ TEST_CASE("a short encoder_train run lowers the loss, checkpoints in RTVC's form
   CHECK(run_voxclone(base + "run_id=x max_steps=1 augment_freq_mask=-1", &log) == 2);
   CHECK(run_voxclone(base + "run_id=x max_steps=1 weight_decay=-0.1", &log) == 2);
   CHECK(run_voxclone(base + "run_id=x max_steps=1 dropout=1", &log) == 2);
+  // log_mel_input reaches the network: the checkpoint holds its constants and `embed` restores it from them.
+  REQUIRE(run_voxclone(base + "run_id=l max_steps=2 log_mel_input=true", &log) == 0);
+  CHECK(voxclone::ckpt::load(models + "/l/encoder.pt").at("model_state").find("log_mel_input") != nullptr);
+  CHECK(run_voxclone("embed --encoder ge2e:" + models + "/l/encoder.pt --out " + out + " " + wav) == 0);
 }

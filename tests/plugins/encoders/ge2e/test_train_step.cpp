@@ -8,6 +8,7 @@
 #include "fixtures.h"
 #include "ge2e_train.h"
 #include "voxclone/checkpoint.h"
+#include "voxclone/error.h"
 #include "voxclone/npy.h"
 
 using namespace voxclone::ge2e;
@@ -155,6 +156,37 @@ TEST_CASE("dropout acts in training only and adds no weights", "[ge2e][train]") 
   b->train();
   CHECK(!torch::allclose(a->forward(x), a->forward(x)));
   CHECK(torch::allclose(b->forward(x), b->forward(x)));
+}
+
+TEST_CASE("log_mel_input: the network reads a scaled ln(mel) and its checkpoints say so", "[ge2e][train]") {
+  TrainSettings s;
+  s.model = ModelOptions{40, 32, 16, 2};
+  s.model.log_mel_input = true;
+  Ge2eTrainTask task({}, s);
+  SpeakerEncoderNet plain(ModelOptions{40, 32, 16, 2});
+  for (const auto& p : task.net().named_parameters()) {
+    torch::NoGradGuard no_grad;
+    plain->named_parameters()[p.key()].copy_(p.value());
+  }
+  task.net().eval();
+  plain->eval();
+  torch::NoGradGuard no_grad;
+  torch::Tensor power = torch::rand({4, 50, 40}).pow(4) * 0.5;
+  torch::Tensor got = task.net().forward(power);
+  CHECK(torch::allclose(got, plain->forward((torch::log(power + 1e-6) + 9.0) / 3.5), 1e-5, 1e-6));
+  CHECK_FALSE(torch::allclose(got, plain->forward(power), 1e-3, 1e-3));
+
+  // The file holds the constants; opening it restores the option; a power-mel network refuses it.
+  std::string out = vctest::scratch_dir("ge2e_log_mel") + "/encoder.pt";
+  task.save(out, 2);
+  auto back = voxclone::ckpt::load(out);
+  torch::Tensor constants = back.at("model_state").at("log_mel_input").as_tensor();
+  CHECK(torch::allclose(constants, torch::tensor({1e-6f, 9.0f, 3.5f})));
+  SpeakerEncoderNet reopened = open_checkpoint(out);
+  CHECK(reopened->options().log_mel_input);
+  reopened->eval();
+  CHECK(torch::allclose(reopened->forward(power), got, 1e-6, 1e-7));
+  CHECK_THROWS_AS(load_checkpoint(*plain, out), voxclone::UserError);
 }
 
 TEST_CASE("speaker warping moves mel content along the Slaney scale", "[ge2e][train]") {
