@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "eer.h"
 #include "voxclone/checkpoint.h"
@@ -136,6 +137,12 @@ void load_state(SpeakerEncoderNetImpl& net, const ckpt::Value& state, const std:
     ckpt::load_into_module(net, state);
   } catch (const UserError& e) {
     throw UserError(path + ": " + e.what());
+  }
+  if (net.log_mel_input.defined()) {
+    const torch::Tensor c = net.log_mel_input.to(torch::kDouble);
+    const double epsilon = c[0].item<double>(), shift = c[1].item<double>(), scale = c[2].item<double>();
+    if (!(epsilon > 0 && std::isfinite(epsilon) && std::isfinite(shift) && scale > 0 && std::isfinite(scale)))
+      throw UserError(path + ": log_mel_input needs [epsilon > 0, finite shift, scale > 0]");
   }
 }
 

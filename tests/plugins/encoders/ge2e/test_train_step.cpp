@@ -187,6 +187,13 @@ TEST_CASE("log_mel_input: the network reads a scaled ln(mel) and its checkpoints
   reopened->eval();
   CHECK(torch::allclose(reopened->forward(power), got, 1e-6, 1e-7));
   CHECK_THROWS_AS(load_checkpoint(*plain, out), voxclone::UserError);
+  // A file whose constants cannot be used (epsilon 0: ln 0 on silence; scale 0) is refused.
+  for (int i : {0, 2}) {
+    task.net().log_mel_input[i].fill_(0.0f);
+    task.save(out, 2);
+    CHECK_THROWS_AS(open_checkpoint(out), voxclone::UserError);
+    task.net().log_mel_input.copy_(constants);
+  }
 }
 
 TEST_CASE("speaker warping moves mel content along the Slaney scale", "[ge2e][train]") {
