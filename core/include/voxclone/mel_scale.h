@@ -1,6 +1,6 @@
 // librosa's Slaney mel scale (htk=False): linear below 1 kHz, logarithmic above. Defined in dsp/mel.cpp.
 //
-//   double m = voxclone::hz_to_mel(4000.0);   // 25.0…
+//   double m = voxclone::hz_to_mel(4000.0);   // 35.1637…
 //   double hz = voxclone::mel_to_hz(m);       // 4000
 #pragma once
 
